@@ -1,0 +1,42 @@
+# policytext — the front door. `make reproduce` rebuilds results/; `make test` proves it still does.
+# Everything installs from PyPI into .venv from the lock file; nothing is needed beyond Python 3.11.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+# Caches live inside the project so that nothing is shared through /tmp.
+export POLICYTEXT_CACHE := $(CURDIR)/.cache/policytext
+export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
+export UV_CACHE_DIR := $(CURDIR)/.cache/uv
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: setup reproduce test lab lock environment clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --index-url https://pypi.org/simple uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --index-url https://pypi.org/simple --compile-bytecode requirements.lock
+	$(BIN)/python -m policytext.cli warm
+	touch $@
+
+reproduce: setup
+	$(BIN)/policytext reproduce
+
+test: setup
+	$(BIN)/python -m pytest -q tests notebooks $(NBVAL)
+
+lab: setup
+	$(BIN)/jupyter lab notebooks
+
+lock:
+	$(BIN)/uv pip compile --quiet --python-version 3.11 --universal --index-url https://pypi.org/simple requirements.in -o requirements.lock
+
+environment: setup
+	$(BIN)/pyproject2conda yaml --file pyproject.toml --extra dask --extra notebooks --extra test \
+	  --python-include infer --deps "pip" --pip-deps ".[dask,notebooks,test]" --name policytext > environment.yml
+
+clean:
+	rm -rf $(VENV) .cache

@@ -1,0 +1,40 @@
+"""policytext — quantitative analysis of Chinese policy texts.
+
+A small library of pure functions over pandas tables (documents → units → tokens → themes,
+tone, targets, keywords) for government work reports and policy documents, with shipped,
+versioned resources (policy dictionary, stopwords, codebooks, lexicons).
+
+Example:
+    >>> import policytext as pt
+    >>> docs = pt.load_document("data/raw/qianjiang-quzhen-2017-work-report-excerpt.txt")
+    >>> units = pt.units(docs)
+"""
+
+from .errors import (
+    CodebookError,
+    EmptyDocumentError,
+    EncodingError,
+    InputError,
+    ModelError,
+    PolicyTextError,
+    ResourceError,
+)
+from .io import load_corpus, load_document, read_text
+from .normalize import normalize_text, normalized
+from .plotting import bar_chart, manifest, save_figure, save_table
+from .provenance import versions
+from .segment import Segmenter, dictionary_effect, frequencies, tokens
+from .structure import outline, part_sizes, units
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "PolicyTextError", "InputError", "EncodingError", "EmptyDocumentError", "ResourceError",
+    "CodebookError", "ModelError",
+    "read_text", "load_document", "load_corpus",
+    "normalize_text", "normalized",
+    "units", "outline", "part_sizes",
+    "Segmenter", "tokens", "frequencies", "dictionary_effect",
+    "save_figure", "save_table", "bar_chart", "manifest", "versions",
+]
