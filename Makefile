@@ -11,7 +11,7 @@ export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 export UV_CACHE_DIR := $(CURDIR)/.cache/uv
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup reproduce test lab lock environment clean
+.PHONY: setup reproduce test lab lock clean
 
 setup: $(VENV)/.installed
 
@@ -33,10 +33,6 @@ lab: setup
 
 lock:
 	$(BIN)/uv pip compile --quiet --python-version 3.11 --universal --index-url https://pypi.org/simple requirements.in -o requirements.lock
-
-environment: setup
-	$(BIN)/pyproject2conda yaml --file pyproject.toml --extra dask --extra notebooks --extra test \
-	  --python-include infer --deps "pip" --pip-deps ".[dask,notebooks,test]" --name policytext > environment.yml
 
 clean:
 	rm -rf $(VENV) .cache

@@ -18,12 +18,10 @@ import tempfile
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-from .errors import InputError  # noqa: E402
+from .errors import InputError
 
 __all__ = ["cjk_font_path", "use_house_style", "save_figure", "save_table", "results_dir", "manifest",
            "bar_chart", "PALETTE"]
