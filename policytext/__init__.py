@@ -20,6 +20,16 @@ from .errors import (
     ResourceError,
 )
 from .io import load_corpus, load_document, read_text
+from .keywords import (
+    collocations,
+    cooccurrence,
+    draw_network,
+    keyness,
+    keywords,
+    kwic,
+    wordcloud_figure,
+    write_network,
+)
 from .normalize import normalize_text, normalized
 from .plotting import bar_chart, manifest, save_figure, save_table
 from .provenance import versions
@@ -36,5 +46,7 @@ __all__ = [
     "normalize_text", "normalized",
     "units", "outline", "part_sizes",
     "Segmenter", "tokens", "frequencies", "dictionary_effect",
+    "keywords", "keyness", "kwic", "collocations", "cooccurrence", "draw_network", "write_network",
+    "wordcloud_figure",
     "save_figure", "save_table", "bar_chart", "manifest", "versions",
 ]
