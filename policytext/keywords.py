@@ -613,7 +613,7 @@ def _packed_layout(graph: nx.Graph, seed: int) -> dict[str, np.ndarray]:
         side = math.sqrt(len(component))
         if x > 0 and x + side > row_width:
             x, y, row_height = 0.0, y - row_height, 0.0
-        sub = graph.subgraph(sorted(component))
+        sub = _ordered_subgraph(graph, component)
         centre = np.array([x + side / 2, y - side / 2])
         # Unweighted, with twice networkx's default spacing: strong hubs would otherwise
         # pull their neighbours into one unreadable knot of labels.
@@ -623,6 +623,18 @@ def _packed_layout(graph: nx.Graph, seed: int) -> dict[str, np.ndarray]:
         positions.update(layout)
         x, row_height = x + side, max(row_height, side)
     return positions
+
+
+def _ordered_subgraph(graph: nx.Graph, nodes) -> nx.Graph:
+    """The subgraph on ``nodes`` with nodes and edges in sorted order.
+
+    ``graph.subgraph`` iterates its node set in hash order, which changes with
+    PYTHONHASHSEED and would move the seeded layout from run to run.
+    """
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(nodes))
+    sub.add_edges_from(sorted(tuple(sorted(edge)) for edge in graph.subgraph(nodes).edges()))
+    return sub
 
 
 def write_network(graph: nx.Graph, path: str | os.PathLike) -> Path:

@@ -8,6 +8,7 @@ import importlib.resources
 import importlib.util
 import io
 import math
+import os
 import re
 from pathlib import Path
 
@@ -467,3 +468,33 @@ def test_cooccurrence_leaves_out_single_characters_and_numbers_by_default():
     graph = kw.cooccurrence(make_tokens(COOC_UNITS + [["区镇", "新", "10", "发展"]] * 2), min_count=1)
     assert all(len(word) >= 2 and not word.isdigit() for word in graph.nodes)
     assert graph.has_edge("区镇", "发展")
+
+
+HASH_SEED_SCRIPT = """
+import hashlib, io, sys
+import policytext as pt
+units = pt.units(sys.argv[1])
+tokens = pt.tokens(units, pt.Segmenter())
+G = pt.cooccurrence(tokens, min_count=3, top=60, seed=7)
+out = [repr(sorted(G.nodes(data=True))), repr(sorted(G.edges(data=True)))]
+for fig in (pt.draw_network(G, seed=7), pt.wordcloud_figure(pt.frequencies(tokens), seed=7, max_words=40)):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    out.append(hashlib.sha256(buffer.getvalue()).hexdigest())
+out.append(pt.keywords(units, method="textrank").to_csv())
+out.append(pt.collocations(tokens).to_csv())
+print(hashlib.sha256("\\n".join(out).encode()).hexdigest())
+"""
+
+
+def test_results_do_not_depend_on_the_hash_seed():
+    """Set iteration order changes with PYTHONHASHSEED; nothing we output may follow it."""
+    import subprocess
+    import sys
+
+    reference = str(ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt")
+    digests = {subprocess.run([sys.executable, "-c", HASH_SEED_SCRIPT, reference], check=True,
+                              capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2", "3")}
+    assert len(digests) == 1
