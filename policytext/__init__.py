@@ -30,11 +30,13 @@ from .keywords import (
     wordcloud_figure,
     write_network,
 )
+from .labels import coder_agreement, read_labels
 from .normalize import normalize_text, normalized
-from .plotting import bar_chart, manifest, save_figure, save_table
+from .plotting import bar_chart, heatmap, manifest, save_figure, save_table
 from .provenance import versions
 from .segment import Segmenter, dictionary_effect, frequencies, tokens
-from .structure import outline, part_sizes, units
+from .structure import outline, part_sizes, sections, units
+from .themes import Codebook, heading_agreement, theme_shares, theme_validation, themes, validation_split
 
 __version__ = "0.1.0"
 
@@ -44,9 +46,11 @@ __all__ = [
     "CodebookError", "ModelError",
     "read_text", "load_document", "load_corpus",
     "normalize_text", "normalized",
-    "units", "outline", "part_sizes",
+    "units", "outline", "part_sizes", "sections",
     "Segmenter", "tokens", "frequencies", "dictionary_effect",
     "keywords", "keyness", "kwic", "collocations", "cooccurrence", "draw_network", "write_network",
     "wordcloud_figure",
-    "save_figure", "save_table", "bar_chart", "manifest", "versions",
+    "Codebook", "themes", "theme_shares", "heading_agreement", "theme_validation", "validation_split",
+    "read_labels", "coder_agreement",
+    "save_figure", "save_table", "bar_chart", "heatmap", "manifest", "versions",
 ]

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib import font_manager
 
 from .errors import InputError
 
 __all__ = ["cjk_font_path", "use_house_style", "save_figure", "save_table", "results_dir", "manifest",
-           "bar_chart", "PALETTE"]
+           "bar_chart", "heatmap", "PALETTE"]
 
 FONT_FAMILY = "Noto Sans SC"
 # Okabe & Ito (2008), colour-blind safe.
@@ -174,6 +175,33 @@ def bar_chart(table, *, label: str, value: str, title: str = "", xlabel: str = "
     else:
         ax.bar(table[label].astype(str), table[value], color=PALETTE[0])
         ax.set_ylabel(xlabel or value)
+    ax.set_title(title)
+    plt.close(fig)
+    return fig
+
+
+def heatmap(table, *, rows: str, columns: str, values: str, title: str = "", fmt: str = "{:.0%}"):
+    """A heatmap of ``values`` with ``rows`` × ``columns`` of a long table, cells annotated.
+
+    Rows and columns keep their order of first appearance in ``table``; the colour map is
+    cividis (perceptually uniform, readable in greyscale and by colour-blind readers).
+
+    Returns:
+        The matplotlib Figure (closed).
+    """
+    grid = table.pivot(index=rows, columns=columns, values=values)
+    grid = grid.loc[list(dict.fromkeys(table[rows])), list(dict.fromkeys(table[columns]))]
+    cells = grid.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(6.3, max(2.2, 0.45 * len(grid) + 1.2)))
+    image = ax.imshow(cells, cmap="cividis", aspect="auto", vmin=0)
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in grid.columns], rotation=30, ha="right")
+    ax.set_yticks(range(grid.shape[0]), [str(r) for r in grid.index])
+    peak = float(cells.max()) or 1.0
+    for (i, j), value in np.ndenumerate(cells):
+        ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
+                color="white" if value < 0.6 * peak else "black")
+    ax.spines[:].set_visible(False)
+    fig.colorbar(image, ax=ax, shrink=0.8)
     ax.set_title(title)
     plt.close(fig)
     return fig

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["DOCUMENTS", "UNITS", "OUTLINE", "TOKENS", "SCHEMA_DOCS", "empty_table", "check_schema"]
+__all__ = ["DOCUMENTS", "UNITS", "OUTLINE", "TOKENS", "TAGS", "SCHEMA_DOCS", "empty_table", "check_schema"]
 
 DOCUMENTS = {
     "doc_id": "str", "title": "str", "year": "Int64", "region": "str", "source": "str",
@@ -30,6 +30,11 @@ OUTLINE = {
 TOKENS = {
     "doc_id": "str", "unit_id": "int64", "pos_in_unit": "int64", "word": "str", "tag": "str",
     "is_stop": "bool", "start": "int64", "end": "int64",
+}
+
+TAGS = {
+    "doc_id": "str", "unit_id": "int64", "codebook": "str", "theme": "str", "subtheme": "str",
+    "score": "float64", "evidence": "str",
 }
 
 SCHEMA_DOCS = {
@@ -68,6 +73,12 @@ SCHEMA_DOCS = {
         "word": "the word", "tag": "jieba POS tag ('' unless pos=True)",
         "is_stop": "stopword, punctuation or symbol", "start": "span in the raw text (when units carry spans)",
         "end": "end of the span (exclusive)",
+    },
+    "tags": {
+        "doc_id": "document identifier", "unit_id": "the tagged unit", "codebook": "codebook id",
+        "theme": "theme id", "subtheme": "subtheme id ('' on the theme's own row)",
+        "score": "sum of the weights of the distinct matched terms",
+        "evidence": "matched terms with their spans in the unit text: 'term:start-end;…'",
     },
 }
 

@@ -37,7 +37,7 @@ from .io import as_documents
 from .normalize import normalize
 from .schemas import OUTLINE, UNITS, empty_table
 
-__all__ = ["units", "outline", "part_sizes"]
+__all__ = ["units", "outline", "part_sizes", "sections"]
 
 NUM = "一二三四五六七八九十"
 _FORMAL = [  # (rank, pattern) — GB/T 9704-2012 order
@@ -157,6 +157,32 @@ def part_sizes(units: pd.DataFrame) -> pd.DataFrame:
     order = table["part"].map({"review": 0, "plan": 1, "other": 2})
     return table.assign(_order=order).sort_values(["doc_id", "_order"], kind="mergesort") \
         .drop(columns="_order").reset_index(drop=True)
+
+
+def sections(units: pd.DataFrame, *, depth: int = 1) -> pd.DataFrame:
+    """The units table with a ``section`` column: the enclosing heading at ``depth``.
+
+    ``section`` is that heading's text (marker included, final punctuation dropped), or
+    ``"(no heading)"`` for units outside any heading at that depth (e.g. a preamble). Headings at the
+    given depth belong to their own section.
+
+    Example:
+        >>> u = sections(units("一、过去一年工作回顾\n完成投资。\n二、今年工作安排\n加快发展。"))
+        >>> u["section"].tolist()
+        ['一、过去一年工作回顾', '一、过去一年工作回顾', '二、今年工作安排', '二、今年工作安排']
+    """
+    outside = "(no heading)"
+    current, labels, last_doc = outside, [], None
+    for doc_id, level, is_heading, path, text in zip(units["doc_id"], units["level"], units["is_heading"],
+                                                     units["path"], units["text"]):
+        if doc_id != last_doc:
+            current, last_doc = outside, doc_id
+        if is_heading and level == depth:
+            current = text.rstrip("。，；：！？ ")
+        elif level < depth or not path:
+            current = outside
+        labels.append(current)
+    return units.assign(section=labels)
 
 
 def _is_units(obj) -> bool:

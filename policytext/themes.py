@@ -1,0 +1,769 @@
+"""Codebook-driven, multi-label theme tagging with evidence.
+
+A codebook is a YAML data file. Two ship with policytext (``five_in_one``: the
+五位一体 layout; ``policy_instruments``: Rothwell & Zegveld's supply-side,
+environment-side and demand-side tools); a researcher can pass the path of their
+own file instead of a name.
+
+Codebook format
+---------------
+Top-level keys (``id`` and ``themes`` are required)::
+
+    id: five_in_one            # identifier, recorded in the tags table
+    version: "1.0"
+    title: ...
+    description: ...           # how the content was built
+    sources: [...]             # references for the definitions
+    matching:                  # optional
+      default: word            # "word" (default) or "substring"
+      min_score: 1.0           # default threshold of a tag
+    themes:
+      - id: economic           # [a-z][a-z0-9_]*, unique in the codebook
+        label_zh: 经济建设
+        label_en: Economic construction
+        definition: ...
+        sources: [...]
+        terms:                 # a list (weight 1 each) or a mapping term -> weight,
+          产业: 1              # or term -> {weight: 2, substring: true}
+          招商引资: 2
+        patterns: ['GDP|地区生产总值']   # regexes, or a mapping regex -> weight
+        exclude: [发展环境]    # phrases containing a term that do not signal the theme
+        subthemes: [...]       # the same structure, nested one level
+
+Matching rules (decided once, tested in ``tests/test_themes.py``):
+
+* **Word mode** (default): a term matches where its characters occur in the unit
+  text and do not straddle a word boundary of the segmenter: the match lies inside
+  one word (``扶贫`` in 产业扶贫) or begins and ends on word boundaries (``生态环境``
+  over 生态/环境). So ``治安`` does not match in 政治/安全, nor ``人大`` in 个人/大会.
+  Terms marked ``substring: true`` (and all terms when ``matching.default`` is
+  ``substring``) match anywhere.
+* **Patterns** are regular expressions matched on the unit text anywhere.
+* **Exclusions** are phrases matched anywhere; a match of the theme lying inside
+  an occurrence of one of its exclusion phrases is dropped (``绿色通道`` is not
+  ecological).
+* **Longest match wins across themes**: a match strictly inside a longer match
+  (of any theme) is dropped, so a compound listed in the codebook decides its own
+  themes. Hence the shipped decisions: ``文化广场`` is a cultural term (public
+  cultural facility), ``生态农业`` is listed under both ``ecological`` and
+  ``economic`` (explicit weights), ``安全生产`` is ``social`` (work safety),
+  ``党建`` is ``political`` (party building).
+* The score of a theme in a unit is the sum of the weights of the *distinct* terms
+  (and pattern matches) found for it and its subthemes — repeating a word does not
+  raise the score; a theme (or subtheme) is tagged when its score is at least
+  ``min_score``. Several themes can be tagged on one unit. Weak cues get a weight
+  below ``min_score`` so that they need a second cue.
+
+A term listed under two themes must have an explicit weight (mapping form) in
+both places; otherwise loading fails. Every problem in a file raises
+:class:`~policytext.errors.CodebookError` naming the file, the theme and the
+problem.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import importlib.resources
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import pandas as pd
+import yaml
+
+from .errors import CodebookError, InputError
+from .labels import read_labels
+from .schemas import TAGS
+
+__all__ = ["Codebook", "themes", "theme_shares", "heading_agreement", "theme_validation", "validation_split"]
+
+SHIPPED_CODEBOOKS = ("five_in_one", "policy_instruments")
+
+
+_TOP_KEYS = {"id", "version", "title", "description", "sources", "matching", "themes"}
+_THEME_KEYS = {"id", "label_zh", "label_en", "definition", "sources", "terms", "patterns", "exclude",
+               "subthemes"}
+_MATCHING_KEYS = {"default", "min_score"}
+_TERM_KEYS = {"weight", "substring"}
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Term(NamedTuple):
+    """A codebook term: its text, weight, matching mode, and whether the weight was explicit."""
+
+    text: str
+    weight: float
+    substring: bool
+    explicit: bool
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme (or subtheme) of a codebook, patterns compiled."""
+
+    id: str
+    parent: str  # "" for a top-level theme
+    label_zh: str = ""
+    label_en: str = ""
+    definition: str = ""
+    sources: tuple[str, ...] = ()
+    terms: tuple[Term, ...] = ()
+    patterns: tuple[tuple[re.Pattern, float], ...] = ()
+    exclude: tuple[str, ...] = ()
+    subthemes: tuple[Theme, ...] = ()
+
+
+class Match(NamedTuple):
+    """One piece of evidence: ``text[start:end] == term`` found for theme node ``node``."""
+
+    start: int
+    end: int
+    term: str
+    node: tuple[str, str]  # (theme, subtheme) with subtheme "" for the theme's own terms
+    weight: float
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A validated codebook, patterns compiled. Build it with :meth:`Codebook.load`.
+
+    Example:
+        >>> cb = Codebook.load("five_in_one")
+        >>> cb.theme_ids
+        ('economic', 'political', 'cultural', 'social', 'ecological')
+    """
+
+    id: str
+    version: str
+    title: str
+    path: Path
+    sha256: str
+    themes: tuple[Theme, ...]
+    default_mode: Literal["word", "substring"] = "word"
+    min_score: float = 1.0
+    sources: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, name_or_path: str | Path) -> Codebook:
+        """Load and validate a shipped codebook (``"five_in_one"``, ``"policy_instruments"``) or a YAML file.
+
+        Raises:
+            CodebookError: the file is missing or malformed; the message names the
+                file, the theme and the problem.
+        """
+        path = _codebook_path(name_or_path)
+        data = path.read_bytes()
+        try:
+            raw = yaml.safe_load(data.decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise CodebookError(f"{path}: not a readable UTF-8 YAML file ({exc})") from None
+        return _parse_codebook(raw, path, hashlib.sha256(data).hexdigest())
+
+    @property
+    def theme_ids(self) -> tuple[str, ...]:
+        """Ids of the top-level themes, in file order."""
+        return tuple(t.id for t in self.themes)
+
+    @property
+    def subtheme_ids(self) -> tuple[tuple[str, str], ...]:
+        """``(theme, subtheme)`` pairs, in file order."""
+        return tuple((t.id, s.id) for t in self.themes for s in t.subthemes)
+
+    @property
+    def label(self) -> str:
+        """``id vVERSION sha256:PREFIX`` — what results record about this codebook."""
+        return f"{self.id} v{self.version} sha256:{self.sha256[:12]}"
+
+    def terms_table(self) -> pd.DataFrame:
+        """All terms: columns theme, subtheme, term, weight, substring (file order)."""
+        rows = [(node.parent or node.id, node.id if node.parent else "", t.text, t.weight, t.substring)
+                for node in self._nodes() for t in node.terms]
+        return pd.DataFrame(rows, columns=["theme", "subtheme", "term", "weight", "substring"])
+
+    def matches(self, text: str, words: Sequence[tuple[str, int, int]] | None = None) -> list[Match]:
+        """The evidence in one text: all surviving matches, sorted by start, end, term, node.
+
+        Args:
+            text: the unit text.
+            words: ``(word, start, end)`` spans of the segmented text; ``None`` lets every
+                term match anywhere (substring mode).
+        """
+        bounds = _Bounds(words) if words is not None else None
+        hits: dict[tuple[str, str], list[Match]] = {}
+        for start, end, term, key in self._term_occurrences(text):
+            if term.substring or self.default_mode == "substring" or bounds is None or bounds.allows(start, end):
+                hits.setdefault(key, []).append(Match(start, end, term.text, key, term.weight))
+        found = []
+        for node in self._nodes():
+            key = (node.parent or node.id, node.id if node.parent else "")
+            node_hits = hits.get(key, []) + [Match(m.start(), m.end(), m.group(0), key, weight)
+                                             for pattern, weight in node.patterns
+                                             for m in pattern.finditer(text) if m.end() > m.start()]
+            blocked = [(s, s + len(p)) for p in node.exclude for s in _find_all(text, p)]
+            found += [m for m in node_hits if not any(s <= m.start and m.end <= e for s, e in blocked)]
+        return sorted(_drop_nested(found), key=lambda m: (m.start, m.end, m.term, m.node))
+
+    def _nodes(self) -> Iterable[Theme]:
+        for theme in self.themes:
+            yield theme
+            yield from theme.subthemes
+
+    @cached_property
+    def _term_index(self) -> tuple[dict[str, list[tuple[Term, tuple[str, str]]]], tuple[int, ...]]:
+        """term text -> [(term, node key)], and the distinct term lengths."""
+        index: dict[str, list[tuple[Term, tuple[str, str]]]] = {}
+        for node in self._nodes():
+            key = (node.parent or node.id, node.id if node.parent else "")
+            for term in node.terms:
+                index.setdefault(term.text, []).append((term, key))
+        return index, tuple(sorted({len(t) for t in index}))
+
+    def _term_occurrences(self, text: str) -> Iterable[tuple[int, int, Term, tuple[str, str]]]:
+        """Every occurrence of every term: a dictionary look-up per position and term length."""
+        index, lengths = self._term_index
+        for start in range(len(text)):
+            for n in lengths:
+                if start + n > len(text):
+                    break
+                for term, key in index.get(text[start:start + n], ()):
+                    yield start, start + n, term, key
+
+
+# ---------------------------------------------------------------- loading and validation
+
+def _codebook_path(name_or_path: str | Path) -> Path:
+    if isinstance(name_or_path, str) and name_or_path in SHIPPED_CODEBOOKS:
+        root = importlib.resources.files("policytext") / "resources" / "codebooks"
+        return Path(str(root / f"{name_or_path}.yaml"))
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise CodebookError(f"{path}: no such codebook file (shipped codebooks: {', '.join(SHIPPED_CODEBOOKS)})")
+    return path
+
+
+def _parse_codebook(raw: Any, path: Path, sha256: str) -> Codebook:
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{path}: a codebook is a YAML mapping with keys id and themes")
+    _check_keys(raw, _TOP_KEYS, path, "top level")
+    cb_id = _required_str(raw, "id", path, "top level")
+    matching = raw.get("matching") or {}
+    if not isinstance(matching, dict):
+        raise CodebookError(f"{path}: top level: 'matching' must be a mapping, got {type(matching).__name__}")
+    _check_keys(matching, _MATCHING_KEYS, path, "matching")
+    mode = matching.get("default", "word")
+    if mode not in ("word", "substring"):
+        raise CodebookError(f"{path}: matching: 'default' must be 'word' or 'substring', got {mode!r}")
+    min_score = _number(matching.get("min_score", 1.0), path, "matching", "min_score")
+    themes_raw = raw.get("themes")
+    if not isinstance(themes_raw, list) or not themes_raw:
+        raise CodebookError(f"{path}: top level: 'themes' must be a non-empty list of themes")
+    themes = tuple(_parse_theme(t, path, parent="", index=i) for i, t in enumerate(themes_raw))
+    _check_unique_ids(themes, path)
+    _check_duplicate_terms(themes, path)
+    return Codebook(id=cb_id, version=str(raw.get("version", "")), title=str(raw.get("title", "")),
+                    path=path, sha256=sha256, themes=themes, default_mode=mode, min_score=min_score,
+                    sources=tuple(_str_list(raw.get("sources", []), path, "top level", "sources")))
+
+
+def _parse_theme(raw: Any, path: Path, *, parent: str, index: int) -> Theme:
+    where = f"theme #{index + 1}" + (f" of '{parent}'" if parent else "")
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{path}: {where}: a theme must be a mapping, got {type(raw).__name__}")
+    theme_id = _required_str(raw, "id", path, where)
+    where = f"theme '{parent}/{theme_id}'" if parent else f"theme '{theme_id}'"
+    if not _ID.match(theme_id):
+        raise CodebookError(f"{path}: {where}: id must match [a-z][a-z0-9_]*")
+    _check_keys(raw, _THEME_KEYS, path, where)
+    if parent and "subthemes" in raw:
+        raise CodebookError(f"{path}: {where}: subthemes nest one level only")
+    subthemes = tuple(_parse_theme(s, path, parent=theme_id, index=i)
+                      for i, s in enumerate(_list(raw.get("subthemes", []), path, where, "subthemes")))
+    theme = Theme(
+        id=theme_id, parent=parent,
+        label_zh=_optional_str(raw, "label_zh", path, where),
+        label_en=_optional_str(raw, "label_en", path, where),
+        definition=_optional_str(raw, "definition", path, where),
+        sources=tuple(_str_list(raw.get("sources", []), path, where, "sources")),
+        terms=_parse_terms(raw.get("terms", []), path, where),
+        patterns=_parse_patterns(raw.get("patterns", []), path, where),
+        exclude=tuple(_str_list(raw.get("exclude", []), path, where, "exclude")),
+        subthemes=subthemes,
+    )
+    if not (theme.terms or theme.patterns or theme.subthemes):
+        raise CodebookError(f"{path}: {where}: empty theme — give it terms or patterns")
+    return theme
+
+
+def _parse_terms(raw: Any, path: Path, where: str) -> tuple[Term, ...]:
+    if isinstance(raw, list):
+        return tuple(Term(t, 1.0, False, False) for t in _str_list(raw, path, where, "terms"))
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{path}: {where}: 'terms' must be a list or a mapping term -> weight, "
+                            f"got {type(raw).__name__}")
+    terms = []
+    for text, value in raw.items():
+        if not isinstance(text, str) or not text.strip():
+            raise CodebookError(f"{path}: {where}: term {text!r} must be a non-empty string")
+        if isinstance(value, dict):
+            _check_keys(value, _TERM_KEYS, path, f"{where}: term '{text}'")
+            weight = _number(value.get("weight", 1.0), path, where, f"weight of '{text}'")
+            substring = value.get("substring", False)
+            if not isinstance(substring, bool):
+                raise CodebookError(f"{path}: {where}: 'substring' of term '{text}' must be true or false")
+            terms.append(Term(text, weight, substring, "weight" in value))
+        else:
+            terms.append(Term(text, _number(value, path, where, f"weight of '{text}'"), False, True))
+    return tuple(terms)
+
+
+def _parse_patterns(raw: Any, path: Path, where: str) -> tuple[tuple[re.Pattern, float], ...]:
+    if isinstance(raw, list):
+        items = [(p, 1.0) for p in _str_list(raw, path, where, "patterns")]
+    elif isinstance(raw, dict):
+        items = [(p, _number(w, path, where, f"weight of pattern {p!r}")) for p, w in raw.items()]
+    else:
+        raise CodebookError(f"{path}: {where}: 'patterns' must be a list of regexes or a mapping "
+                            f"regex -> weight, got {type(raw).__name__}")
+    compiled = []
+    for pattern, weight in items:
+        try:
+            compiled.append((re.compile(pattern), weight))
+        except (re.error, TypeError) as exc:
+            raise CodebookError(f"{path}: {where}: bad regex {pattern!r}: {exc}") from None
+    return tuple(compiled)
+
+
+def _check_keys(raw: dict, allowed: set[str], path: Path, where: str) -> None:
+    unknown = sorted(str(k) for k in raw if k not in allowed)
+    if unknown:
+        raise CodebookError(f"{path}: {where}: unknown key(s) {', '.join(unknown)} "
+                            f"(allowed: {', '.join(sorted(allowed))})")
+
+
+def _required_str(raw: dict, key: str, path: Path, where: str) -> str:
+    if key not in raw:
+        raise CodebookError(f"{path}: {where}: missing '{key}'")
+    return _optional_str(raw, key, path, where)
+
+
+def _optional_str(raw: dict, key: str, path: Path, where: str) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or (key == "id" and not value.strip()):
+        raise CodebookError(f"{path}: {where}: '{key}' must be a non-empty string, got {value!r}")
+    return value
+
+
+def _list(raw: Any, path: Path, where: str, key: str) -> list:
+    if not isinstance(raw, list):
+        raise CodebookError(f"{path}: {where}: '{key}' must be a list, got {type(raw).__name__}")
+    return raw
+
+
+def _str_list(raw: Any, path: Path, where: str, key: str) -> list[str]:
+    items = _list(raw, path, where, key)
+    bad = [x for x in items if not isinstance(x, str) or not x.strip()]
+    if bad:
+        raise CodebookError(f"{path}: {where}: '{key}' must hold non-empty strings, got {bad[0]!r}")
+    return items
+
+
+def _number(value: Any, path: Path, where: str, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise CodebookError(f"{path}: {where}: {what} must be a positive number, got {value!r}")
+    return float(value)
+
+
+def _check_unique_ids(themes: tuple[Theme, ...], path: Path) -> None:
+    seen = set()
+    for theme in themes:
+        for node in (theme, *theme.subthemes):
+            name = f"{node.parent}/{node.id}" if node.parent else node.id
+            if node.id in seen:
+                raise CodebookError(f"{path}: theme '{name}': id '{node.id}' is used twice")
+            seen.add(node.id)
+
+
+def _check_duplicate_terms(themes: tuple[Theme, ...], path: Path) -> None:
+    first: dict[str, tuple[str, Term]] = {}
+    for theme in themes:
+        for node in (theme, *theme.subthemes):
+            name = f"{node.parent}/{node.id}" if node.parent else node.id
+            for term in node.terms:
+                if term.text not in first:
+                    first[term.text] = (name, term)
+                    continue
+                other, earlier = first[term.text]
+                if other == name:
+                    raise CodebookError(f"{path}: theme '{name}': term '{term.text}' is listed twice")
+                if not (term.explicit and earlier.explicit):
+                    raise CodebookError(
+                        f"{path}: theme '{name}': term '{term.text}' is also in theme '{other}'; a term "
+                        f"in two themes needs an explicit weight in both (terms: {{{term.text}: 1}})")
+
+
+# ---------------------------------------------------------------- matching
+
+def _find_all(text: str, phrase: str) -> list[int]:
+    starts, i = [], text.find(phrase)
+    while i >= 0:
+        starts.append(i)
+        i = text.find(phrase, i + 1)
+    return starts
+
+
+class _Bounds:
+    """Word spans of a segmented text, to test whether a span straddles a word boundary."""
+
+    def __init__(self, words: Sequence[tuple[str, int, int]]):
+        self.starts = [s for _, s, _ in words]
+        self.ends = [e for _, _, e in words]
+
+    def allows(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` lies inside one word or begins and ends on word boundaries."""
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_right(self.starts, end - 1) - 1
+        if first < 0 or first == last:
+            return True
+        return self.starts[first] == start and self.ends[last] == end
+
+
+def _drop_nested(matches: list[Match]) -> list[Match]:
+    """Drop matches lying strictly inside a longer match (of any theme)."""
+    spans = sorted({(m.start, m.end) for m in matches})
+    return [m for m in matches
+            if not any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in spans)]
+
+
+# ---------------------------------------------------------------- the tags table
+
+def _load(codebook: str | Path | Codebook) -> Codebook:
+    return codebook if isinstance(codebook, Codebook) else Codebook.load(codebook)
+
+
+def _default_segmenter():
+    from .segment import Segmenter
+
+    return Segmenter()
+
+
+def _spans(segmenter, text: str) -> list[tuple[str, int, int]]:
+    """``(word, start, end)`` of ``segmenter`` on ``text`` (from ``cut_spans`` or from ``cut``)."""
+    if hasattr(segmenter, "cut_spans"):
+        return list(segmenter.cut_spans(text))
+    spans, pos = [], 0
+    for word in segmenter.cut(text):
+        start = text.find(word, pos)
+        if start < 0:
+            raise InputError(f"<segmenter>: word {word!r} is not in the text {text[:30]!r}")
+        spans.append((word, start, start + len(word)))
+        pos = start + len(word)
+    return spans
+
+
+def _require(table: pd.DataFrame, columns: Iterable[str], name: str, func: str) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(f"<{name}>: {func}() needs column(s) {', '.join(missing)} in the {name} table")
+
+
+def themes(units: pd.DataFrame, *, codebook: str | Path | Codebook = "five_in_one", segmenter=None,
+           min_score: float | None = None) -> pd.DataFrame:
+    """The tags table: the codebook's themes found in each unit, with score and evidence.
+
+    Args:
+        units: a units table; needs ``doc_id``, ``unit_id``, ``text``.
+        codebook: a shipped codebook name (``"five_in_one"``, ``"policy_instruments"``),
+            the path of a YAML codebook, or a :class:`Codebook`.
+        segmenter: an object with ``cut_spans(text)`` or ``cut(text)`` (default: a new
+            :class:`policytext.segment.Segmenter`); it sets the word boundaries that
+            word-mode terms must respect (see the module docstring).
+        min_score: smallest score that makes a tag (default: the codebook's
+            ``matching.min_score``, 1.0 in the shipped codebooks).
+
+    Returns:
+        ``tags``: doc_id, unit_id, codebook, theme, subtheme, score, evidence — one row
+        per unit and tagged theme (``subtheme == ""``, score including its subthemes)
+        and one per unit and tagged subtheme. ``evidence`` lists the matches as
+        ``term:start-end`` joined by ``;`` with ``start``/``end`` (end exclusive) indexing
+        the unit text. Untagged units have no row. Sorted by doc_id, unit_id, then
+        codebook order. ``attrs["codebook"]`` records the codebook's id, version and hash.
+
+    Example:
+        >>> u = pd.DataFrame({"doc_id": ["d"], "unit_id": [0], "text": ["加强党建,改善生态环境"]})
+        >>> themes(u)[["theme", "evidence"]].to_dict("records")
+        [{'theme': 'political', 'evidence': '党建:2-4'}, {'theme': 'ecological', 'evidence': '生态环境:7-11'}]
+    """
+    _require(units, ("doc_id", "unit_id", "text"), "units", "themes")
+    cb = _load(codebook)
+    seg = segmenter if segmenter is not None else _default_segmenter()
+    threshold = cb.min_score if min_score is None else min_score
+    order = {key: i for i, key in enumerate(_node_keys(cb))}
+    rows = []
+    for doc_id, unit_id, text in zip(units["doc_id"], units["unit_id"], units["text"]):
+        by_node: dict[tuple[str, str], list[Match]] = {}
+        for m in cb.matches(text, _spans(seg, text)):
+            by_node.setdefault(m.node, []).append(m)
+            if m.node[1]:
+                by_node.setdefault((m.node[0], ""), []).append(m)
+        for key in sorted(by_node, key=order.__getitem__):
+            found = by_node[key]
+            score = sum({m.term: m.weight for m in found}.values())
+            if score >= threshold:
+                evidence = ";".join(f"{m.term}:{m.start}-{m.end}" for m in found)
+                rows.append((str(doc_id), int(unit_id), cb.id, key[0], key[1], score, evidence))
+    tags = pd.DataFrame(rows, columns=list(TAGS)).astype(TAGS)
+    tags = tags.sort_values(["doc_id", "unit_id"], kind="mergesort").reset_index(drop=True)
+    tags.attrs["codebook"] = cb.label
+    tags.attrs["themes"] = [f"{t}/{s}" if s else t for t, s in order]
+    return tags
+
+
+def _node_keys(cb: Codebook) -> list[tuple[str, str]]:
+    return [k for t in cb.themes for k in [(t.id, "")] + [(t.id, s.id) for s in t.subthemes]]
+
+
+def _tag_nodes(tags: pd.DataFrame) -> list[tuple[str, str]]:
+    """(theme, subtheme) pairs in codebook order (from ``attrs``), else those in ``tags`` sorted."""
+    if "themes" in tags.attrs:
+        return [tuple(name.split("/")) if "/" in name else (name, "") for name in tags.attrs["themes"]]
+    return sorted(set(zip(tags["theme"], tags["subtheme"])))
+
+
+# ---------------------------------------------------------------- aggregation
+
+def theme_shares(tags: pd.DataFrame, units: pd.DataFrame, *, by: str | Sequence[str] = ("part",),
+                 level: Literal["theme", "subtheme"] = "theme", headings: bool = False) -> pd.DataFrame:
+    """Shares of sentences carrying each theme, per group of units.
+
+    Args:
+        tags: a tags table from :func:`themes` (one codebook).
+        units: the units table the tags came from; needs ``doc_id``, ``unit_id``, the
+            ``by`` columns, and ``is_heading`` unless ``headings=True``.
+        by: column(s) of ``units`` to group by, e.g. ``"part"``, ``"doc_id"``, ``"path"``;
+            ``()`` for one group.
+        level: ``"theme"`` (top-level themes) or ``"subtheme"``.
+        headings: count heading units too (default: body sentences only).
+
+    Returns:
+        Columns ``[*by, theme, subtheme, n_units, n_tagged, n_theme, share_units,
+        share_tagged]``: ``n_units`` sentences in the group, ``n_tagged`` of them with
+        any tag at this level, ``n_theme`` with this theme; ``share_units =
+        n_theme / n_units`` (all sentences as denominator) and ``share_tagged =
+        n_theme / n_tagged`` (tagged sentences only). Shares of one group can add up
+        to more than 1 (multi-label). Every theme appears in every group (zeros
+        included); groups in the order they first appear in ``units`` (document order),
+        then themes in codebook order.
+
+    Example:
+        >>> u = pd.DataFrame({"doc_id": ["d", "d"], "unit_id": [0, 1], "part": ["plan", "plan"],
+        ...                   "is_heading": [False, False], "text": ["加强党建", "今天天气好"]})
+        >>> s = theme_shares(themes(u), u).set_index("theme")
+        >>> s.loc["political", ["n_units", "n_tagged", "n_theme"]].tolist(), s.loc["political", "share_units"]
+        ([2, 1, 1], np.float64(0.5))
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    _require(units, ["doc_id", "unit_id", *keys] + ([] if headings else ["is_heading"]), "units", "theme_shares")
+    _require(tags, TAGS, "tags", "theme_shares")
+    body = units if headings else units[~units["is_heading"].astype(bool)]
+    body = body[["doc_id", "unit_id", *keys]].assign(doc_id=lambda d: d["doc_id"].astype(str))
+    sub = tags[(tags["subtheme"] != "") == (level == "subtheme")]
+    nodes = [k for k in _tag_nodes(tags) if bool(k[1]) == (level == "subtheme")]
+    hit = body.merge(sub[["doc_id", "unit_id", "theme", "subtheme"]], on=["doc_id", "unit_id"])
+    tagged = {k: set(zip(f["doc_id"], f["unit_id"])) for k, f in _groups(hit, keys)}
+    counts = {k: f.groupby(["theme", "subtheme"]).size().to_dict() for k, f in _groups(hit, keys)}
+    rows = []
+    for group, frame in _groups(body, keys):
+        n_units, n_tagged = len(frame), len(tagged.get(group, ()))
+        for node in nodes:
+            n_theme = int(counts.get(group, {}).get(node, 0))
+            rows.append((*group, *node, n_units, n_tagged, n_theme, n_theme / n_units,
+                         n_theme / n_tagged if n_tagged else 0.0))
+    return pd.DataFrame(rows, columns=[*keys, "theme", "subtheme", "n_units", "n_tagged", "n_theme",
+                                       "share_units", "share_tagged"])
+
+
+def _groups(table: pd.DataFrame, keys: list[str]) -> list[tuple[tuple, pd.DataFrame]]:
+    """``(group key tuple, rows)`` in order of first appearance; one group ``()`` without keys."""
+    if not keys:
+        return [((), table)] if len(table) else []
+    return [(k if isinstance(k, tuple) else (k,), f) for k, f in table.groupby(keys, sort=False, dropna=False)]
+
+
+def _top_themes(tags: pd.DataFrame) -> dict[tuple[str, int], str]:
+    """(doc_id, unit_id) -> the theme with the highest score (ties: codebook order)."""
+    rank = {key: i for i, key in enumerate(_tag_nodes(tags))}
+    top = tags[tags["subtheme"] == ""]
+    best: dict[tuple[str, int], tuple[float, int, str]] = {}
+    for doc_id, unit_id, theme, score in zip(top["doc_id"], top["unit_id"], top["theme"], top["score"]):
+        key, cand = (str(doc_id), int(unit_id)), (-score, rank.get((theme, ""), len(rank)), theme)
+        if key not in best or cand < best[key]:
+            best[key] = cand
+    return {key: value[2] for key, value in best.items()}
+
+
+def _heading_key(path: str, marker: str) -> str:
+    """The path that names a heading itself (its enclosing markers plus its own)."""
+    if not marker or path == marker or path.endswith("/" + marker):
+        return path
+    return f"{path}/{marker}" if path else marker
+
+
+def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+    """How often a body sentence's top theme equals the dimension its section heading names.
+
+    Each body sentence (``is_heading`` False) belongs to the headings on its ``path``
+    within the same ``part``. The *section* of a sentence is its outermost such heading
+    that carries a tag; that heading's top theme is the section's dimension (e.g.
+    ``一是加强政治建设…`` -> political). Headings are never counted as body sentences, so
+    the heading's own words do not vote. A sentence's top theme is its highest-scoring
+    theme (ties broken by codebook order); sentences without any tag count as
+    disagreements in ``agreement_units`` and are left out of ``agreement_tagged``.
+    Sentences outside any tagged heading are not counted.
+
+    Args:
+        units: a units table; needs doc_id, unit_id, is_heading, path, marker, part, text.
+        tags: the tags table of ``units`` from :func:`themes` (headings included).
+
+    Returns:
+        One row per section — doc_id, part, heading_unit_id, heading, dimension,
+        n_units, n_tagged, n_untagged, n_agree (top theme == dimension), n_present
+        (dimension among the sentence's tags, a looser count), agreement_tagged
+        (n_agree / n_tagged), agreement_units (n_agree / n_units) — in document order,
+        then a final row with ``part == "all"`` (heading_unit_id -1) summing all sections.
+
+    Example:
+        >>> u = pd.DataFrame({"doc_id": ["d"] * 3, "unit_id": [0, 1, 2], "is_heading": [True, False, False],
+        ...                   "path": ["一是"] * 3, "marker": ["一是", "", ""], "part": ["plan"] * 3,
+        ...                   "text": ["一是加强政治建设。", "加强基层党建。", "今天天气好。"]})
+        >>> heading_agreement(u, themes(u))[["dimension", "n_units", "n_agree", "agreement_tagged"]].values.tolist()
+        [['political', 2, 1, 1.0], ['', 2, 1, 1.0]]
+    """
+    _require(units, ("doc_id", "unit_id", "is_heading", "path", "marker", "part", "text"), "units",
+             "heading_agreement")
+    _require(tags, TAGS, "tags", "heading_agreement")
+    top = _top_themes(tags)
+    tagged = tags[tags["subtheme"] == ""]
+    present = set(zip(tagged["doc_id"].astype(str), tagged["unit_id"].astype(int), tagged["theme"]))
+    sections: dict[tuple[str, int], dict] = {}
+    table = units.assign(doc_id=units["doc_id"].astype(str)).sort_values(["doc_id", "unit_id"], kind="mergesort")
+    latest: dict[str, tuple] = {}
+    current_doc = None
+    for row in table.itertuples(index=False):
+        if row.doc_id != current_doc:
+            current_doc, latest = row.doc_id, {}
+        if row.is_heading:
+            key = _heading_key(row.path, row.marker)
+            latest = {p: h for p, h in latest.items() if not p.startswith(key + "/")}
+            latest[key] = (int(row.unit_id), row.part, row.text)
+            continue
+        parts = row.path.split("/") if row.path else []
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        heads = [latest[p] for p in prefixes if p in latest and latest[p][1] == row.part]
+        named = [h for h in heads if (row.doc_id, h[0]) in top]
+        if not named:
+            continue
+        head = named[0]
+        section = sections.setdefault((row.doc_id, head[0]), {
+            "doc_id": row.doc_id, "part": row.part, "heading_unit_id": head[0], "heading": head[2],
+            "dimension": top[(row.doc_id, head[0])], "n_units": 0, "n_tagged": 0, "n_agree": 0, "n_present": 0})
+        theme = top.get((row.doc_id, int(row.unit_id)))
+        section["n_units"] += 1
+        section["n_tagged"] += theme is not None
+        section["n_agree"] += theme == section["dimension"]
+        section["n_present"] += (row.doc_id, int(row.unit_id), section["dimension"]) in present
+    rows = [sections[k] for k in sorted(sections)]
+    total = {"doc_id": "", "part": "all", "heading_unit_id": -1, "heading": "(all sections)", "dimension": "",
+             **{k: sum(r[k] for r in rows) for k in ("n_units", "n_tagged", "n_agree", "n_present")}}
+    result = pd.DataFrame(rows + [total])
+    result.insert(result.columns.get_loc("n_agree"), "n_untagged", result["n_units"] - result["n_tagged"])
+    result["agreement_tagged"] = (result["n_agree"] / result["n_tagged"].where(result["n_tagged"] > 0)).fillna(0.0)
+    result["agreement_units"] = (result["n_agree"] / result["n_units"].where(result["n_units"] > 0)).fillna(0.0)
+    return result.astype({"heading_unit_id": "int64", "n_units": "int64", "n_tagged": "int64",
+                          "n_untagged": "int64", "n_agree": "int64", "n_present": "int64"})
+
+
+# ---------------------------------------------------------------- validation
+
+def validation_split(item_ids: Iterable) -> pd.Series:
+    """Deterministic 50/50 split of labelled items: ``"dev"`` or ``"test"`` per item id.
+
+    An item is in ``dev`` when sha256 of its id (UTF-8) is an even number, else ``test``;
+    the split depends on the id only, never on the order or on the other items.
+
+    Example:
+        >>> validation_split(["a", "b"]).tolist()
+        ['test', 'test']
+    """
+    ids = [str(i) for i in item_ids]
+    return pd.Series(["dev" if int(hashlib.sha256(i.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "test"
+                      for i in ids], index=ids, dtype="str", name="split")
+
+
+def theme_validation(labels: pd.DataFrame | str | Path, *, codebook: str | Path | Codebook, segmenter=None,
+                     min_score: float | None = None, split: Literal["all", "dev", "test"] = "all") -> pd.DataFrame:
+    """Precision, recall and F1 of :func:`themes` against hand-coded labels.
+
+    Args:
+        labels: a table (or the path of a CSV file whose ``#`` lines are a header) with
+            columns ``item_id``, ``text``, one 0/1 column per theme id of the codebook and,
+            optionally, ``subtools``: the coded subthemes as ``theme.subtheme`` ids joined
+            by ``;``. Codebook themes without labels are skipped.
+        codebook: the codebook to evaluate (name, path or :class:`Codebook`).
+        segmenter: passed to :func:`themes`.
+        min_score: passed to :func:`themes`.
+        split: ``"dev"`` or ``"test"`` keeps that half of the items (see
+            :func:`validation_split`); ``"all"`` keeps all.
+
+    Returns:
+        One row per evaluated theme — level (``theme`` or ``subtheme``), theme (the
+        id, ``theme.subtheme`` for subthemes), support (items coded 1), predicted, tp, fp, fn, precision, recall, f1 — in
+        codebook order, then a row ``theme == "macro"`` per level with the unweighted
+        means of precision, recall and F1 (macro-F1) and the summed counts.
+        ``attrs`` records split, n_items and the codebook label.
+
+    Example:
+        >>> lab = pd.DataFrame({"item_id": ["1", "2"], "text": ["加强党建", "发展产业"],
+        ...                     "political": [1, 0], "economic": [0, 1]})
+        >>> theme_validation(lab, codebook="five_in_one").set_index("theme").loc["macro", "f1"]
+        np.float64(1.0)
+    """
+    table = read_labels(labels) if isinstance(labels, (str, Path)) else labels
+    _require(table, ("item_id", "text"), "labels", "theme_validation")
+    if split != "all":
+        table = table[(validation_split(table["item_id"]) == split).to_numpy()]
+    cb = _load(codebook)
+    units = pd.DataFrame({"doc_id": "labels", "unit_id": range(len(table)), "text": table["text"].astype(str)})
+    tags = themes(units, codebook=cb, segmenter=segmenter, min_score=min_score)
+    coded = table["subtools"].fillna("").astype(str).str.split(";") if "subtools" in table.columns else None
+    rows = []
+    for theme, subtheme in _node_keys(cb):
+        name = f"{theme}.{subtheme}" if subtheme else theme
+        if subtheme and coded is not None:
+            gold = coded.apply(lambda ids, n=name: n in ids).to_numpy()
+        elif not subtheme and theme in table.columns:
+            gold = table[theme].astype(int).to_numpy() == 1
+        else:
+            continue
+        hit = set(tags.loc[(tags["theme"] == theme) & (tags["subtheme"] == subtheme), "unit_id"])
+        pred = pd.Series(range(len(table))).isin(hit).to_numpy()
+        rows.append(("subtheme" if subtheme else "theme", name, *_prf(gold, pred)))
+    columns = ["level", "theme", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
+    result = pd.DataFrame(rows, columns=columns)
+    macros = [(level, "macro", *frame[["support", "predicted", "tp", "fp", "fn"]].sum().tolist(),
+               *frame[["precision", "recall", "f1"]].mean().tolist())
+              for level, frame in result.groupby("level", sort=False)]
+    result = pd.concat([result, pd.DataFrame(macros, columns=columns)], ignore_index=True)
+    result.attrs.update(split=split, n_items=len(table), codebook=cb.label)
+    return result
+
+
+def _prf(gold, pred) -> tuple[int, int, int, int, int, float, float, float]:
+    tp, fp, fn = int((gold & pred).sum()), int((~gold & pred).sum()), int((gold & ~pred).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return int(gold.sum()), int(pred.sum()), tp, fp, fn, precision, recall, f1
