@@ -32,9 +32,17 @@ from .keywords import (
 )
 from .labels import coder_agreement, read_labels
 from .normalize import normalize_text, normalized
-from .plotting import bar_chart, heatmap, manifest, save_figure, save_table
+from .plotting import bar_chart, heatmap, histogram, manifest, save_figure, save_table
 from .provenance import versions
 from .segment import Segmenter, dictionary_effect, frequencies, tokens
+from .sentiment import (
+    read_tone_labels,
+    snownlp_sentiments,
+    tone,
+    tone_disagreements,
+    tone_shares,
+    tone_validation,
+)
 from .structure import outline, part_sizes, sections, units
 from .themes import Codebook, heading_agreement, theme_shares, theme_validation, themes, validation_split
 
@@ -52,5 +60,6 @@ __all__ = [
     "wordcloud_figure",
     "Codebook", "themes", "theme_shares", "heading_agreement", "theme_validation", "validation_split",
     "read_labels", "coder_agreement",
-    "save_figure", "save_table", "bar_chart", "heatmap", "manifest", "versions",
+    "tone", "tone_validation", "read_tone_labels", "snownlp_sentiments", "tone_shares", "tone_disagreements",
+    "save_figure", "save_table", "bar_chart", "heatmap", "histogram", "manifest", "versions",
 ]

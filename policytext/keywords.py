@@ -40,6 +40,8 @@ import pandas as pd
 from . import _resources
 from .errors import InputError, ResourceError, where
 from .plotting import PALETTE, cjk_font_path, write_atomic
+from .schemas import require_columns
+from .segment import default_segmenter
 
 __all__ = [
     "keywords",
@@ -68,14 +70,6 @@ class _Cutter(Protocol):
 # ---------------------------------------------------------------- shared helpers
 
 
-def _require(table: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    """Raise InputError unless ``table`` has ``columns``."""
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(f"<{name}>: the {name} table lacks column(s) {missing}; "
-                         f"it needs {list(columns)}")
-
-
 def _content_mask(tokens: pd.DataFrame) -> np.ndarray:
     """True for rows that are content words: not ``is_stop``, containing a word character."""
     keep = tokens["word"].astype(str).str.contains(_HAS_WORD).to_numpy(dtype=bool)
@@ -86,7 +80,7 @@ def _content_mask(tokens: pd.DataFrame) -> np.ndarray:
 
 def _unit_words(tokens: pd.DataFrame) -> list[tuple[list[str], list[int]]]:
     """Content words of each unit with their ``pos_in_unit``, units sorted by key."""
-    _require(tokens, ["doc_id", "unit_id", "pos_in_unit", "word"], "tokens")
+    require_columns(tokens, ["doc_id", "unit_id", "pos_in_unit", "word"], "tokens", "collocations/cooccurrence")
     kept = tokens.loc[_content_mask(tokens), ["doc_id", "unit_id", "pos_in_unit", "word"]]
     kept = kept.sort_values(["doc_id", "unit_id", "pos_in_unit"], kind="mergesort")
     return [(g["word"].tolist(), g["pos_in_unit"].tolist())
@@ -168,8 +162,8 @@ def keywords(units: pd.DataFrame, *, method: Literal["tfidf", "textrank"] = "tfi
     if method not in ("tfidf", "textrank"):
         raise InputError(f"<units>: keywords(method={method!r}): use 'tfidf' or 'textrank'")
     keys = _by_columns(by)
-    _require(units, ["text", *keys], "units")
-    seg = segmenter if segmenter is not None else _default_segmenter()
+    require_columns(units, ["text", *keys], "units", "keywords")
+    seg = segmenter if segmenter is not None else default_segmenter()
     table, median, source = _load_idf(str(idf)) if method == "tfidf" else ({}, 0.0, "none")
     groups = units.groupby(keys, sort=True, dropna=False)["text"] if keys else [((), units["text"])]
     rows = []
@@ -184,14 +178,6 @@ def keywords(units: pd.DataFrame, *, method: Literal["tfidf", "textrank"] = "tfi
     result = result.astype({"word": "str", "score": "float64", "rank": "int64"})
     result.attrs.update(method=method, idf_source=source)
     return result
-
-
-@cache
-def _default_segmenter() -> _Cutter:
-    """One shared default ``Segmenter`` (building jieba's prefix dictionary takes a second)."""
-    from .segment import Segmenter
-
-    return Segmenter()
 
 
 def _candidates(seg: _Cutter, text: str, pos: Sequence[str] | None) -> list[str | None]:
@@ -310,7 +296,7 @@ def keyness(tokens: pd.DataFrame, *,
     Example:
         >>> kn = keyness(tokens, target=tokens["doc_id"] == "2017")  # doctest: +SKIP
     """
-    _require(tokens, ["word"], "tokens")
+    require_columns(tokens, ["word"], "tokens", "keyness")
     mask = _target_mask(tokens, target)
     keep = _content_mask(tokens)
     words, mask = tokens["word"].to_numpy()[keep], mask[keep]
@@ -375,7 +361,7 @@ def kwic(units: pd.DataFrame, pattern: str | Sequence[str], *, window: int = 15,
         >>> kwic(u, "河湖长制", window=2)[["left", "match", "right"]].values.tolist()
         [['推行', '河湖长制', '。']]
     """
-    _require(units, ["doc_id", "unit_id", "text"], "units")
+    require_columns(units, ["doc_id", "unit_id", "text"], "units", "kwic")
     compiled = _compile(pattern, regex)
     has_path = "path" in units.columns
     has_raw = {"start", "end"} <= set(units.columns)
@@ -720,7 +706,7 @@ def wordcloud_figure(freq: pd.DataFrame | Mapping[str, float], *, seed: int = 0,
 def _frequency_items(freq: pd.DataFrame | Mapping[str, float]) -> list[tuple[str, float]]:
     """(word, weight) pairs with weight > 0, by weight descending, then word."""
     if isinstance(freq, pd.DataFrame):
-        _require(freq, ["word", "count"], "freq")
+        require_columns(freq, ["word", "count"], "freq", "wordcloud_figure")
         pairs = zip(freq["word"], freq["count"])
     else:
         pairs = freq.items()

@@ -25,7 +25,7 @@ from matplotlib import font_manager
 from .errors import InputError
 
 __all__ = ["cjk_font_path", "use_house_style", "save_figure", "save_table", "results_dir", "manifest",
-           "bar_chart", "heatmap", "PALETTE"]
+           "bar_chart", "heatmap", "histogram", "PALETTE"]
 
 FONT_FAMILY = "Noto Sans SC"
 # Okabe & Ito (2008), colour-blind safe.
@@ -202,6 +202,21 @@ def heatmap(table, *, rows: str, columns: str, values: str, title: str = "", fmt
                 color="white" if value < 0.6 * peak else "black")
     ax.spines[:].set_visible(False)
     fig.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title(title)
+    plt.close(fig)
+    return fig
+
+
+def histogram(values, *, bins=20, value_range=(0.0, 1.0), title: str = "", xlabel: str = ""):
+    """A histogram of ``values`` with fixed bins over ``value_range`` (so runs compare).
+
+    Returns:
+        The matplotlib Figure (closed).
+    """
+    fig, ax = plt.subplots()
+    ax.hist(list(values), bins=bins, range=value_range, color=PALETTE[0], edgecolor="white")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("units")
     ax.set_title(title)
     plt.close(fig)
     return fig

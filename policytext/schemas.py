@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["DOCUMENTS", "UNITS", "OUTLINE", "TOKENS", "TAGS", "SCHEMA_DOCS", "empty_table", "check_schema"]
+from .errors import InputError
+
+__all__ = ["DOCUMENTS", "UNITS", "OUTLINE", "TOKENS", "TAGS", "TONE", "SCHEMA_DOCS", "empty_table", "check_schema",
+           "require_columns"]
 
 DOCUMENTS = {
     "doc_id": "str", "title": "str", "year": "Int64", "region": "str", "source": "str",
@@ -35,6 +38,11 @@ TOKENS = {
 TAGS = {
     "doc_id": "str", "unit_id": "int64", "codebook": "str", "theme": "str", "subtheme": "str",
     "score": "float64", "evidence": "str",
+}
+
+TONE = {
+    "doc_id": "str", "unit_id": "int64", "method": "str", "score": "float64", "label": "str",
+    "evidence": "str",
 }
 
 SCHEMA_DOCS = {
@@ -80,6 +88,13 @@ SCHEMA_DOCS = {
         "score": "sum of the weights of the distinct matched terms",
         "evidence": "matched terms with their spans in the unit text: 'term:start-end;…'",
     },
+    "tone": {
+        "doc_id": "document identifier", "unit_id": "the scored unit",
+        "method": "policy (the policy tone model) or snownlp (snownlp's sentiment)",
+        "score": "policy: P(achievement) − P(problem) in [−1, 1]; snownlp: SnowNLP(text).sentiments in [0, 1]",
+        "label": "policy: achievement, problem or directive; snownlp: positive (score > 0.5) or negative",
+        "evidence": "lexicon cues found, 'cue:category …' ('' for snownlp)",
+    },
 }
 
 
@@ -97,3 +112,11 @@ def check_schema(table: pd.DataFrame, schema: dict[str, str]) -> list[str]:
         if name in table.columns and str(table[name].dtype) != str(pd.Series(dtype=dtype).dtype):
             problems.append(f"column {name!r} has dtype {table[name].dtype}, expected {dtype}")
     return problems
+
+
+def require_columns(table: pd.DataFrame, columns, name: str, func: str) -> None:
+    """Raise :class:`InputError` naming ``func`` and the missing columns unless ``table`` has ``columns``."""
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(f"<{name}>: {func}() needs column(s) {', '.join(missing)} in the {name} table; "
+                         f"it has {list(table.columns)}")

@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import warnings
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,7 +29,7 @@ from . import _resources
 from .errors import InputError
 from .schemas import TOKENS, empty_table
 
-__all__ = ["Segmenter", "tokens", "frequencies", "dictionary_effect"]
+__all__ = ["Segmenter", "default_segmenter", "tokens", "frequencies", "dictionary_effect"]
 
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$")
 # Decimal numbers, thousands separators and percents are kept as one token; jieba with HMM
@@ -177,6 +177,16 @@ class Segmenter:
         return tags
 
 
+@lru_cache(maxsize=1)
+def default_segmenter() -> Segmenter:
+    """One shared ``Segmenter()`` per process, for functions called without a segmenter.
+
+    Building jieba's prefix dictionary takes about a second; stages that segment reuse
+    this one instead of building their own. Its state never changes after it is built.
+    """
+    return Segmenter()
+
+
 def _as_text(text) -> str:
     if not isinstance(text, str):
         raise InputError(f"<text>: expected a str to segment, got {type(text).__name__}")
@@ -189,7 +199,7 @@ def tokens(units: pd.DataFrame, segmenter: Segmenter | None = None, *, pos: bool
     Args:
         units: a units table (needs ``doc_id``, ``unit_id``, ``text``; ``start`` if present
             maps token spans into the raw text).
-        segmenter: a :class:`Segmenter` (default: a new one with the policy dictionary).
+        segmenter: a :class:`Segmenter` (default: :func:`default_segmenter`).
         pos: fill ``tag`` with jieba POS tags (otherwise ``""``).
 
     Returns:
@@ -202,7 +212,7 @@ def tokens(units: pd.DataFrame, segmenter: Segmenter | None = None, *, pos: bool
         >>> tokens(u).word.tolist()
         ['加快', '河湖长制', '建设']
     """
-    seg = segmenter or Segmenter()
+    seg = segmenter or default_segmenter()
     offsets = units["start"] if "start" in units.columns else pd.Series(0, index=units.index)
     rows = []
     for doc_id, unit_id, text, offset in zip(units["doc_id"], units["unit_id"], units["text"], offsets):

@@ -77,7 +77,8 @@ import yaml
 
 from .errors import CodebookError, InputError
 from .labels import read_labels
-from .schemas import TAGS
+from .schemas import TAGS, require_columns
+from .segment import default_segmenter
 
 __all__ = ["Codebook", "themes", "theme_shares", "heading_agreement", "theme_validation", "validation_split"]
 
@@ -444,12 +445,6 @@ def _load(codebook: str | Path | Codebook) -> Codebook:
     return codebook if isinstance(codebook, Codebook) else Codebook.load(codebook)
 
 
-def _default_segmenter():
-    from .segment import Segmenter
-
-    return Segmenter()
-
-
 def _spans(segmenter, text: str) -> list[tuple[str, int, int]]:
     """``(word, start, end)`` of ``segmenter`` on ``text`` (from ``cut_spans`` or from ``cut``)."""
     if hasattr(segmenter, "cut_spans"):
@@ -462,12 +457,6 @@ def _spans(segmenter, text: str) -> list[tuple[str, int, int]]:
         spans.append((word, start, start + len(word)))
         pos = start + len(word)
     return spans
-
-
-def _require(table: pd.DataFrame, columns: Iterable[str], name: str, func: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(f"<{name}>: {func}() needs column(s) {', '.join(missing)} in the {name} table")
 
 
 def themes(units: pd.DataFrame, *, codebook: str | Path | Codebook = "five_in_one", segmenter=None,
@@ -497,9 +486,9 @@ def themes(units: pd.DataFrame, *, codebook: str | Path | Codebook = "five_in_on
         >>> themes(u)[["theme", "evidence"]].to_dict("records")
         [{'theme': 'political', 'evidence': '党建:2-4'}, {'theme': 'ecological', 'evidence': '生态环境:7-11'}]
     """
-    _require(units, ("doc_id", "unit_id", "text"), "units", "themes")
+    require_columns(units, ("doc_id", "unit_id", "text"), "units", "themes")
     cb = _load(codebook)
-    seg = segmenter if segmenter is not None else _default_segmenter()
+    seg = segmenter if segmenter is not None else default_segmenter()
     threshold = cb.min_score if min_score is None else min_score
     order = {key: i for i, key in enumerate(_node_keys(cb))}
     rows = []
@@ -566,8 +555,8 @@ def theme_shares(tags: pd.DataFrame, units: pd.DataFrame, *, by: str | Sequence[
         ([2, 1, 1], np.float64(0.5))
     """
     keys = [by] if isinstance(by, str) else list(by)
-    _require(units, ["doc_id", "unit_id", *keys] + ([] if headings else ["is_heading"]), "units", "theme_shares")
-    _require(tags, TAGS, "tags", "theme_shares")
+    require_columns(units, ["doc_id", "unit_id", *keys] + ([] if headings else ["is_heading"]), "units", "theme_shares")
+    require_columns(tags, TAGS, "tags", "theme_shares")
     body = units if headings else units[~units["is_heading"].astype(bool)]
     body = body[["doc_id", "unit_id", *keys]].assign(doc_id=lambda d: d["doc_id"].astype(str))
     sub = tags[(tags["subtheme"] != "") == (level == "subtheme")]
@@ -642,9 +631,9 @@ def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
         >>> heading_agreement(u, themes(u))[["dimension", "n_units", "n_agree", "agreement_tagged"]].values.tolist()
         [['political', 2, 1, 1.0], ['', 2, 1, 1.0]]
     """
-    _require(units, ("doc_id", "unit_id", "is_heading", "path", "marker", "part", "text"), "units",
+    require_columns(units, ("doc_id", "unit_id", "is_heading", "path", "marker", "part", "text"), "units",
              "heading_agreement")
-    _require(tags, TAGS, "tags", "heading_agreement")
+    require_columns(tags, TAGS, "tags", "heading_agreement")
     top = _top_themes(tags)
     tagged = tags[tags["subtheme"] == ""]
     present = set(zip(tagged["doc_id"].astype(str), tagged["unit_id"].astype(int), tagged["theme"]))
@@ -732,7 +721,7 @@ def theme_validation(labels: pd.DataFrame | str | Path, *, codebook: str | Path 
         np.float64(1.0)
     """
     table = read_labels(labels) if isinstance(labels, (str, Path)) else labels
-    _require(table, ("item_id", "text"), "labels", "theme_validation")
+    require_columns(table, ("item_id", "text"), "labels", "theme_validation")
     if split != "all":
         table = table[(validation_split(table["item_id"]) == split).to_numpy()]
     cb = _load(codebook)

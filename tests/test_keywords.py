@@ -405,7 +405,7 @@ def test_keywords_errors(tmp_path):
     units = pd.DataFrame({"text": ["河湖 治理"]})
     with pytest.raises(InputError, match="method"):
         kw.keywords(units, method="lda", segmenter=SpaceSegmenter())
-    with pytest.raises(InputError, match="lacks column"):
+    with pytest.raises(InputError, match="needs column"):
         kw.keywords(units, by="part", segmenter=SpaceSegmenter())
     with pytest.raises(InputError, match=r"\.tag"):
         kw.keywords(units, pos=("n",), segmenter=SpaceSegmenter())

@@ -1,0 +1,597 @@
+"""Fast, exact re-implementation of ``SnowNLP(text).sentiments`` (snownlp 0.12.3).
+
+snownlp scores a text in three steps, all re-done here with the same model
+files and the same floating-point arithmetic, so results are bit-identical:
+
+1. Segmentation (``snownlp.seg.seg``): the text is split into runs of CJK
+   characters (U+4E00..U+9FA5) and the rest. Non-CJK parts are split on
+   whitespace. Each CJK run is tagged b/m/e/s (begin, middle, end, single) by
+   the second-order hidden Markov model ``CharacterBasedGenerativeModel``
+   (``seg/seg.marshal.3``) and the tags are joined into words.
+2. Filtering (``snownlp.normal.filter_stop``): words in snownlp's
+   ``normal/stopwords.txt`` are dropped.
+3. Naive Bayes (``snownlp.classification.bayes.Bayes.classify``) with the
+   add-one counts of ``sentiment/sentiment.marshal.3``.
+
+Why it is fast (about 20x on one core, ``benchmarks/snownlp_speed.py``):
+snownlp evaluates ``log_prob`` 64 times per character, each time with six
+look-ups of nested-tuple keys in dictionaries of up to a million entries, and
+copies whole tag paths at every step. Here the bigram counts are regrouped by
+character pair once, at load; the ``uni + bi`` terms of a character bigram
+and the few non-zero trigram terms of a character trigram are computed once
+and cached; the Viterbi search runs on all distinct runs of a call at once,
+one character position per numpy step, with back-pointers; segmented runs
+and per-word log-frequencies are cached; the model files are read once per
+process, on first use.
+
+Exactness: every log-probability is computed by ``math.log`` on the same
+floating-point expression, in the same order, as ``log_prob`` (numpy only
+adds, compares and copies); path scores are the same sums; ties are broken as
+snownlp breaks them (``numpy.argmax`` keeps the first maximum, as snownlp's
+strict ``>`` update and ``max`` do). A trigram count is looked up only when
+both its bigrams have counts: training counts a trigram only together with
+its two bigrams, which ``tests/test_snownlp_fast.py`` checks over the whole
+shipped model.
+
+The model files are read from the installed snownlp package (located with
+``importlib.util.find_spec``, which does not run snownlp's slow ``__init__``),
+in snownlp's own format: gzip-compressed ``marshal`` dumps. Nothing is copied
+into policytext.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import importlib.util
+import marshal
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from math import exp, log
+from operator import itemgetter
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from policytext.errors import InputError, ModelError
+
+__all__ = ["snownlp_sentiments"]
+
+# snownlp.seg.re_zh: runs of CJK unified ideographs, kept by ``split``.
+_ZH_RUN = re.compile("([\u4e00-\u9fa5]+)")
+# CharacterBasedGenerativeModel.status, in snownlp's iteration order.
+_TAGS = ("b", "m", "e", "s")
+_B, _M, _E, _S = range(4)
+# The begin-of-sentence pseudo character and its only tag (index 0).
+_BOS = ("", "BOS")
+_TAG_INDEX = {"b": _B, "m": _M, "e": _E, "s": _S, "BOS": 0}
+_NEG_INF = float("-inf")
+# Beyond these sizes a cache is emptied (results never depend on the caches).
+_MAX_CACHED = 200_000
+# Characters per numpy Viterbi batch (bounds memory: 512 bytes per character).
+_BATCH_CHARS = 50_000
+
+
+def snownlp_sentiments(texts: Iterable[str]) -> list[float]:
+    """Score texts exactly as ``SnowNLP(text).sentiments`` does, only faster.
+
+    The snownlp model is read on the first call (a few seconds) and kept for
+    the life of the process.
+
+    Args:
+        texts: Any iterable of strings (sentences, paragraphs or documents).
+
+    Returns:
+        One float per text in ``[0, 1]``, the probability of "positive";
+        equal, bit for bit, to ``snownlp.SnowNLP(text).sentiments``. For ""
+        (where ``SnowNLP("")`` raises ``ZeroDivisionError`` in its BM25
+        index) it is the value that property computes,
+        ``snownlp.sentiment.classify("")``.
+
+    Raises:
+        InputError: An item of ``texts`` is not a ``str``.
+        ModelError: snownlp is not installed or its model files are unreadable.
+
+    Example:
+        >>> [round(x, 4) for x in snownlp_sentiments(["经济持续健康发展", ""])]
+        [0.9593, 0.5262]
+    """
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(f"texts[{i}]: expected str, got {type(text).__name__}")
+    model = _model()
+    with _gc_paused():
+        return model.sentiments(texts)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (the code inside makes no cycles).
+
+    The caches grow by many small containers; the collections they would
+    trigger would cost a large share of the time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@lru_cache(maxsize=1)
+def _model() -> _SentimentModel:
+    """Load snownlp's segmentation and sentiment models once per process."""
+    root = _snownlp_dir()
+    seg_path = root / "seg" / "seg.marshal.3"
+    bayes_path = root / "sentiment" / "sentiment.marshal.3"
+    stop_path = root / "normal" / "stopwords.txt"
+    segmenter = _Segmenter(_read_marshal(seg_path), seg_path)
+    try:
+        # snownlp iterates codecs.open(...) lines, which splits like str.splitlines.
+        stop = frozenset(line.strip() for line in stop_path.read_text("utf-8").splitlines())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{stop_path}: cannot read snownlp's stopword list ({exc})") from exc
+    model = _SentimentModel(segmenter, _read_marshal(bayes_path), bayes_path, stop)
+    # One full collection now lets CPython stop tracking the million count-key
+    # tuples (they hold only strings), so later collections do not rescan them.
+    gc.collect()
+    return model
+
+
+def _snownlp_dir() -> Path:
+    """Return the installed snownlp package folder without importing snownlp."""
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("snownlp: package not installed; install snownlp==0.12.3")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _read_marshal(path: Path) -> dict:
+    """Read a gzip-compressed marshal dump the way snownlp's ``load`` methods do."""
+    try:
+        with _gc_paused():  # millions of new tuples
+            model = marshal.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, EOFError, ValueError, TypeError, zlib.error) as exc:
+        raise ModelError(f"{path}: cannot read snownlp model file ({exc})") from exc
+    if not isinstance(model, dict):
+        raise ModelError(f"{path}: expected a marshalled dict, found {type(model).__name__}")
+    return model
+
+
+def _bigram_index(bi: dict, path: Path) -> dict[str, tuple[int, ...]]:
+    """Group bigram counts by characters: ``{b + c: (j, count, j, count, ...)}``.
+
+    ``j = t2 * 4 + t3``. The BOS character is "", so the bigrams of BOS
+    are under keys "" (BOS BOS) and "c" (BOS c).
+    """
+    slots = {(t2, t3): i2 * 4 + i3 for t2, i2 in _TAG_INDEX.items() for t3, i3 in _TAG_INDEX.items()}
+    index: dict[str, tuple[int, ...]] = {}
+    get = index.get
+    try:
+        for (k2, k3), n in bi.items():
+            key = k2[0] + k3[0]
+            # Tuples, not lists: the garbage collector stops tracking them.
+            index[key] = get(key, ()) + (slots[k2[1], k3[1]], n)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: malformed bigram key in 'bi' ({exc!r})") from exc
+    return index
+
+
+class _CharInfo(NamedTuple):
+    """What ``log_prob`` needs of one position's character ("" is BOS)."""
+
+    symbols: tuple[tuple[str, str], ...]  # the model's (character, tag) keys
+    counts: tuple[int, ...]  # uni counts per tag
+    terms: tuple[float, ...]  # l1 * uni.freq((char, tag))
+    logs: tuple[float, ...]  # log of terms (-inf for 0)
+
+
+# A character bigram b c (``_Segmenter._pair``), a plain tuple for speed:
+# (row of _Segmenter._rows holding the logs of log_prob's uni + bi sums,
+#  per t2 the (t3, bi count, uni + bi sum) of the seen bigrams or () if none,
+#  the symbols of b, the symbols of c).
+_Pair = tuple
+# A character trigram a b c (``_Segmenter._trigram``): (row of _rows of the
+# bigram b c, 0 = all -inf for an unseen c; ((t1 * 16 + t2 * 4 + t3, log_prob)
+# where the trigram term is not zero, ...)).
+_Trigram = tuple
+
+
+def _table(model: dict, name: str, path: Path) -> dict:
+    """Return one of a model's frequency tables (a ``BaseProb.__dict__``)."""
+    table = model.get(name)
+    if not isinstance(table, dict) or not {"d", "total"} <= table.keys():
+        raise ModelError(f"{path}: model has no frequency table {name!r}")
+    return table
+
+
+class _Segmenter:
+    """``CharacterBasedGenerativeModel.tag`` + ``Seg.seg`` with cached tables.
+
+    Tags are indexed b=0, m=1, e=2, s=3; the begin-of-sentence symbol has one
+    tag, index 0. A bigram's lists are indexed ``t2 * 4 + t3``, a trigram's 64
+    log-probabilities ``t1 * 16 + t2 * 4 + t3``.
+    """
+
+    def __init__(self, model: dict, path: Path) -> None:
+        try:
+            self.l1, self.l2, self.l3 = float(model["l1"]), float(model["l2"]), float(model["l3"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelError(f"{path}: model has no interpolation weights l1, l2, l3") from exc
+        if tuple(model.get("status", ())) != _TAGS:
+            raise ModelError(f"{path}: expected tags {_TAGS}, found {model.get('status')!r}")
+        uni = _table(model, "uni", path)
+        self.uni, self.uni_total = uni["d"], uni["total"]
+        self.bigrams = _bigram_index(_table(model, "bi", path)["d"], path)
+        self.tri = _table(model, "tri", path)["d"]
+        # (b, m, e, s) counts of every character seen in training: snownlp's
+        # ``not_found`` test is "no uni count for any tag".
+        self.chars: dict[str, tuple[int, ...]] = {}
+        for char in sorted({key[0] for key in self.uni if key[0]}):
+            if len(char) != 1:
+                raise ModelError(f"{path}: uni key {char!r} is not one character")
+            counts = tuple(self.uni.get((char, t), 0) for t in _TAGS)
+            if any(counts):
+                self.chars[char] = counts
+        self._info: dict[str, _CharInfo] = {}
+        self._runs: dict[str, list[str]] = {}
+        self._clear_ngrams()
+
+    def _clear_ngrams(self) -> None:
+        """Empty the bigram and trigram caches (``_rows`` row 0 stays all -inf)."""
+        self._pairs: dict[str, _Pair] = {}
+        self._trigrams: dict[str, _Trigram] = {}
+        self._rows = np.full((1024, 16), _NEG_INF)
+        self._n_rows = 1
+        self._new_rows: list[list[float]] = []  # rows not yet copied into _rows
+
+    def segment(self, runs: Iterable[str]) -> dict[str, list[str]]:
+        """Segment runs of CJK characters into words (``snownlp.seg.single_seg``).
+
+        Args:
+            runs: Non-empty strings of characters U+4E00..U+9FA5.
+
+        Returns:
+            A dict from each distinct run to its list of words.
+        """
+        words = {run: self._runs.get(run) for run in runs}
+        todo = [run for run, found in words.items() if found is None]
+        for batch in _batches(todo, _BATCH_CHARS):
+            if len(self._trigrams) > _MAX_CACHED or len(self._pairs) > _MAX_CACHED:
+                self._clear_ngrams()  # only between batches: rows are shared by index
+            for run, tags in zip(batch, self._viterbi(batch)):
+                words[run] = _tags_to_words(run, tags)
+        if len(self._runs) + len(todo) > _MAX_CACHED:
+            self._runs.clear()
+        self._runs.update((run, words[run]) for run in todo)
+        return words
+
+    def _char(self, char: str) -> _CharInfo:
+        """Symbols, ``uni`` counts and ``log_prob``'s uni terms of a position.
+
+        ``char`` is "" for BOS, whose one symbol has tag index 0.
+        """
+        info = self._info.get(char)
+        if info is None:  # BOS and at most every character of the model
+            if char:
+                symbols = tuple((char, t) for t in _TAGS)
+                counts = self.chars.get(char, (0, 0, 0, 0))
+            else:
+                symbols, counts = (_BOS,), (self.uni.get(_BOS, 0),)
+            # log_prob's first term: self.l1 * self.uni.freq(s3)
+            terms = tuple(self.l1 * (n / self.uni_total) for n in counts)
+            logs = tuple(log(x) if x != 0 else _NEG_INF for x in terms)
+            info = self._info[char] = _CharInfo(symbols, counts, terms, logs)
+        return info
+
+    def _pair(self, b: str, c: str) -> _Pair:
+        """Compute and cache ``log_prob``'s ``uni + bi`` sums for b c, and their logs.
+
+        The logs (``t2 * 4 + t3``) go to a new row of ``_rows``; they are
+        ``log_prob``'s whenever its trigram term is zero. ``b`` is "" for BOS
+        (then only ``t2 = 0`` is meaningful). Returns a ``_Pair`` tuple.
+        """
+        key = b + c  # the length tells ("", "") and ("", c) from (b, c)
+        info = self._info
+        symbols_b, counts_b, _, _ = info.get(b) or self._char(b)
+        symbols_c, _, terms_c, logs_c = info.get(c) or self._char(c)
+        logs = list(logs_c) * (16 // len(logs_c))  # where bi.get(...) is 0
+        entry = self.bigrams.get(key)
+        following: tuple = ()
+        if entry:
+            l2 = self.l2
+            seen: list[list[tuple[int, int, float]]] = [[] for _ in symbols_b]
+            for k in range(0, len(entry), 2):
+                j, n = entry[k], entry[k + 1]
+                t2, t3 = divmod(j, 4)
+                count_b = counts_b[t2]
+                p = terms_c[t3] + ((l2 * n) / count_b if count_b != 0 else 0)
+                logs[j] = log(p) if p != 0 else _NEG_INF
+                seen[t2].append((t3, n, p))
+            following = tuple(map(tuple, seen))
+        row = self._n_rows
+        self._new_rows.append(logs)
+        self._n_rows += 1
+        pair = self._pairs[key] = (row, following, symbols_b, symbols_c)
+        return pair
+
+    def _flush_rows(self) -> np.ndarray:
+        """Copy new bigram rows into ``_rows`` (growing it) and return it."""
+        if self._new_rows:
+            if self._n_rows > len(self._rows):
+                grown = np.empty((max(2 * len(self._rows), self._n_rows), 16))
+                grown[: len(self._rows)] = self._rows
+                self._rows = grown
+            self._rows[self._n_rows - len(self._new_rows) : self._n_rows] = self._new_rows
+            self._new_rows = []
+        return self._rows
+
+    def _trigram(self, key: str) -> _Trigram:
+        """Compute and cache ``log_prob`` at the last position of ``key`` (1 to 3 characters).
+
+        A key shorter than 3 starts with BOS. Returns ``(row, fixes)``:
+        ``log_prob(a t1, b t2, c t3)`` is ``_rows[row, t2 * 4 + t3]`` (that
+        of :meth:`_pair` b c) except at the ``(t1 * 16 + t2 * 4 + t3, value)``
+        of ``fixes``, where the trigram term is not zero.
+        """
+        a, b, c = key if len(key) == 3 else ("", "", *key)[-3:]
+        pairs = self._pairs
+        _, ab_following, symbols_a, symbols_b = pairs.get(a + b) or self._pair(a, b)
+        row, bc_following, _, symbols_c = pairs.get(b + c) or self._pair(b, c)
+        fixes = []
+        if ab_following and bc_following:
+            tri, l3 = self.tri, self.l3
+            # The trigram term is div(...) = 0 unless bigram (a t1, b t2) was
+            # seen, and a trigram is counted only with its bigram (b t2, c t3).
+            for t1, ab_next in enumerate(ab_following):
+                for t2, count_ab, _ in ab_next:
+                    k1, k2 = symbols_a[t1], symbols_b[t2]
+                    for t3, _, sum_bc in bc_following[t2]:
+                        n = tri.get((k1, k2, symbols_c[t3]), 0)
+                        if n:
+                            p = sum_bc + (l3 * n) / count_ab
+                            fixes.append((t1 * 16 + t2 * 4 + t3, log(p) if p != 0 else _NEG_INF))
+        found = self._trigrams[key] = (row, tuple(fixes))
+        return found
+
+    def _log_probs(self, runs: list[str], order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probabilities of every (position, run), position-major.
+
+        Args:
+            runs: Runs sorted by decreasing length.
+            order: Run-major index (position i of run r) of each position-major one.
+
+        Returns:
+            ``(lp, known)``: ``lp[k, t1 * 16 + t2 * 4 + t3]`` is ``log_prob``
+            at the k-th (position, run), ``known[k]`` whether its character
+            was seen in training (if not, ``lp[k]`` is unused).
+        """
+        chars, trigram, cache = self.chars, self._trigram, self._trigrams
+        dead = (0, ())
+        keys = [run[max(i - 2, 0) : i + 1] for run in runs for i in range(len(run))]
+        found = [cache.get(key) or (trigram(key) if key[-1] in chars else dead) for key in keys]
+        rows = np.fromiter(map(itemgetter(0), found), dtype=np.intp, count=len(found))[order]
+        lp = np.tile(self._flush_rows()[rows], (1, 4))
+        fixes = [(k, col, val) for k, fix in enumerate(map(itemgetter(1), found)) if fix for col, val in fix]
+        if fixes:
+            at, col, val = zip(*fixes)
+            position = np.empty_like(order)
+            position[order] = np.arange(len(order))
+            lp[position[list(at)], list(col)] = val
+        return lp, rows != 0
+
+    def _viterbi(self, runs: list[str]) -> list[list[int]]:
+        """Return snownlp's best tag path (tag indices) for every run.
+
+        The states after position ``i`` are (tag at i - 1, tag at i), kept as
+        arrays ``(runs, 4, 4)``; runs are sorted by decreasing length so the
+        runs still going at position ``i`` are a prefix.
+        """
+        ranking = sorted(range(len(runs)), key=lambda r: -len(runs[r]))
+        ranked = [runs[r] for r in ranking]
+        lengths = [len(run) for run in ranked]
+        shorter = np.cumsum(np.bincount(lengths))[:-1]  # runs of length <= i
+        active = (len(runs) - shorter).tolist()
+        # Where position i of ranked run r sits in run-major order.
+        starts = np.cumsum([0] + lengths[:-1])
+        order = np.concatenate([starts[:count] + i for i, count in enumerate(active)])
+        lp, known = self._log_probs(ranked, order)
+        finals, backs = _forward(lp, known, active)
+        tags = np.empty(len(order), dtype=np.int64)
+        tags[order] = _backward(finals, backs, active)
+        flat = tags.tolist()
+        paths: list[list[int]] = [[] for _ in runs]
+        for r, start, n in zip(ranking, starts.tolist(), lengths):
+            paths[r] = flat[start : start + n]
+        return paths
+
+
+def _forward(lp: np.ndarray, known: np.ndarray, active: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Viterbi forward pass of ``CharacterBasedGenerativeModel.tag`` on many runs.
+
+    Args:
+        lp: Position-major log-probabilities, as from ``_Segmenter._log_probs``.
+        known: Whether each position's character was seen in training.
+        active: Number of runs still going at each position.
+
+    Returns:
+        ``(finals, backs)``: ``finals[r]`` is the best final state of run r,
+        ``cur * 4 + prev`` (``cur`` alone for one-character runs);
+        ``backs[i - 2][r, prev, cur]`` the tag at ``i - 2`` on the best path
+        to state (prev, cur) at position ``i``.
+    """
+    finals = np.zeros(active[0], dtype=np.int64)
+    backs = []
+    n = active[0]
+    start = np.where(known[:n, None], 0.0 + lp[:n, :4], 0.0)  # step 0: (BOS, BOS, t)
+    states = np.empty((n, 4, 4))
+    states[:, :, :] = start[:, :, None]  # step 1 without its own term (unseen char)
+    offset = n
+    for i, n in enumerate(active[1:], start=1):
+        ends = slice(n, active[i - 1])  # runs whose last position is i - 1
+        if i == 1:
+            finals[ends] = np.argmax(start[ends], axis=1)
+        else:
+            finals[ends] = _best_final(states[ends])
+        rows = slice(offset, offset + n)
+        offset += n
+        seen = known[rows]
+        if i == 1:
+            states = states[:n].copy()
+            states[seen] += lp[rows][seen, :16].reshape(-1, 4, 4)
+            continue
+        cand = states[:n, :, :, None] + lp[rows].reshape(n, 4, 4, 4)  # (run, t1, t2, t3)
+        back = np.argmax(cand, axis=1)  # snownlp keeps the first best t1
+        new = np.max(cand, axis=1)
+        # An unseen character copies, for each t2, the score of the last state (s, t2).
+        new[~seen] = states[:n][~seen, _S, :, None]
+        back[~seen] = _S
+        states = new
+        backs.append(back)
+    last = len(active) - 1
+    if last == 0:
+        finals[: active[0]] = np.argmax(start, axis=1)
+    else:
+        finals[: active[last]] = _best_final(states[: active[last]])
+    return finals, backs
+
+
+def _best_final(states: np.ndarray) -> np.ndarray:
+    """snownlp's final ``max``: first best state in (tag, previous tag) order."""
+    return np.argmax(states.transpose(0, 2, 1).reshape(len(states), 16), axis=1)
+
+
+def _backward(finals: np.ndarray, backs: list[np.ndarray], active: list[int]) -> np.ndarray:
+    """Follow back-pointers from the final states.
+
+    Returns:
+        The tag index of every (position, run), position-major like ``lp``.
+    """
+    offsets = np.cumsum([0] + active[:-1]).tolist()
+    tags = np.empty(sum(active), dtype=np.int64)
+    cur = np.zeros(active[0], dtype=np.int64)
+    prev = np.zeros(active[0], dtype=np.int64)
+    for i in range(len(active) - 1, -1, -1):
+        n = active[i]
+        ends = slice(active[i + 1] if i + 1 < len(active) else 0, n)
+        if i == 0:
+            cur[ends] = finals[ends]
+        else:
+            cur[ends], prev[ends] = finals[ends] // 4, finals[ends] % 4
+        tags[offsets[i] : offsets[i] + n] = cur[:n]
+        if i >= 2:
+            earlier = backs[i - 2][np.arange(n), prev[:n], cur[:n]]
+            cur[:n], prev[:n] = prev[:n], earlier
+        elif i == 1:
+            cur[:n] = prev[:n]
+    return tags
+
+
+def _batches(runs: list[str], max_chars: int) -> Iterator[list[str]]:
+    """Split runs into consecutive batches of at most ``max_chars`` characters."""
+    batch: list[str] = []
+    size = 0
+    for run in runs:
+        if batch and size + len(run) > max_chars:
+            yield batch
+            batch, size = [], 0
+        batch.append(run)
+        size += len(run)
+    if batch:
+        yield batch
+
+
+def _tags_to_words(run: str, tags: list[int]) -> list[str]:
+    """Join characters into words as ``snownlp.seg.seg.Seg.seg`` does (b/m/e/s)."""
+    words = []
+    tmp = ""
+    for char, tag in zip(run, tags):
+        if tag == _E:
+            words.append(tmp + char)
+            tmp = ""
+        elif tag == _B or tag == _S:
+            if tmp:
+                words.append(tmp)
+            tmp = char
+        else:
+            tmp += char
+    if tmp:
+        words.append(tmp)
+    return words
+
+
+class _SentimentModel:
+    """``snownlp.sentiment.Sentiment.classify`` over the fast segmenter."""
+
+    def __init__(self, segmenter: _Segmenter, bayes: dict, path: Path, stop: frozenset[str]) -> None:
+        classes = bayes.get("d")
+        if not isinstance(classes, dict) or "total" not in bayes:
+            raise ModelError(f"{path}: not a snownlp Bayes model (needs keys 'd' and 'total')")
+        tables = [_table(classes, name, path) for name in classes]
+        self.classes = tuple(classes)
+        self.counts = tuple(t["d"] for t in tables)
+        self.sums = tuple(t["total"] for t in tables)
+        self.nones = tuple(t.get("none", 1) for t in tables)
+        # Bayes.classify: log(self.d[k].getsum()) - log(self.total)
+        self.priors = tuple(log(s) - log(bayes["total"]) for s in self.sums)
+        self.segmenter = segmenter
+        self.stop = stop
+        self._word_logs: dict[str, tuple[float, ...]] = {}
+
+    def sentiments(self, texts: list[str]) -> list[float]:
+        """Return ``SnowNLP(text).sentiments`` for each text."""
+        pieces = [_ZH_RUN.split(text) for text in texts]
+        # Odd pieces of re_zh.split are the CJK runs (snownlp tests re_zh.match).
+        words = self.segmenter.segment(run for split in pieces for run in split[1::2])
+        return [self._classify(self._handle(split, words)) for split in pieces]
+
+    def _handle(self, pieces: list[str], words: dict[str, list[str]]) -> list[str]:
+        """``Sentiment.handle``: words of ``snownlp.seg.seg``, stopwords dropped."""
+        found: list[str] = []
+        for i, piece in enumerate(pieces):
+            piece = piece.strip()
+            if not piece:
+                continue
+            found += words[piece] if i % 2 else piece.split()
+        stop = self.stop
+        return [w for w in found if w not in stop]
+
+    def _logs(self, word: str) -> tuple[float, ...]:
+        """``log(self.d[k].freq(word))`` for every class k (add-one counts)."""
+        logs = self._word_logs.get(word)
+        if logs is None:
+            logs = tuple(
+                log(float(counts.get(word, none)) / total)
+                for counts, total, none in zip(self.counts, self.sums, self.nones)
+            )
+            if len(self._word_logs) >= _MAX_CACHED:
+                self._word_logs.clear()
+            self._word_logs[word] = logs
+        return logs
+
+    def _classify(self, words: list[str]) -> float:
+        """``Bayes.classify`` then ``Sentiment.classify``'s pos/neg flip."""
+        tmp = list(self.priors)
+        for word in words:
+            logs = self._logs(word)
+            for k in range(len(tmp)):
+                tmp[k] += logs[k]
+        ret, prob = 0, 0
+        for k, name in enumerate(self.classes):
+            now = 0
+            try:
+                for other in tmp:
+                    now += exp(other - tmp[k])
+                now = 1 / now
+            except OverflowError:
+                now = 0
+            if now > prob:
+                ret, prob = name, now
+        return prob if ret == "pos" else 1 - prob

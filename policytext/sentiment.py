@@ -1,0 +1,621 @@
+"""Tone of policy sentences: snownlp's baseline and a policy-domain tone model.
+
+Two methods fill one ``tone`` table (doc_id, unit_id, method, score, label, evidence):
+
+- ``"policy"`` — a linear classifier over transparent features: cues from the shipped
+  lexicon (``resources/tone_lexicon.csv``) and their interactions (a directive or future
+  cue before an achievement cue, a negation just before it, 仍/尚 with a problem cue, …),
+  the unit's ``part`` (review, plan, other) and word uni- and bigrams from
+  :class:`policytext.segment.Segmenter`. Labels are ``achievement`` (a result reported as
+  achieved), ``problem`` (a difficulty, shortfall, risk) and ``directive`` (a plan or
+  instruction); ``score`` is P(achievement) − P(problem), in [-1, 1]. The model was
+  trained by ``scripts/train_tone.py`` on ``data/labels/tone_sentences.csv`` and ships as
+  JSON (``resources/tone_model.json``): feature names, coefficients, intercepts, and the
+  sha256 of the training data and of the lexicon. Scoring re-implements the linear model
+  from that JSON, so scikit-learn is not needed at run time.
+- ``"snownlp"`` — snownlp's sentiment score (trained on product reviews), exactly as
+  ``SnowNLP(text).sentiments``; label ``positive`` if the score is above 0.5, else
+  ``negative``.
+
+:func:`tone_validation` measures either method against labelled sentences.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import _resources
+from ._snownlp import snownlp_sentiments
+from .errors import InputError, ModelError, ResourceError, where
+from .labels import read_labels
+from .schemas import TONE, require_columns
+from .segment import default_segmenter
+
+__all__ = ["tone", "tone_validation", "read_tone_labels", "snownlp_sentiments", "tone_shares",
+           "tone_disagreements", "TONE_LABELS"]
+
+TONE_LABELS = ("achievement", "directive", "problem")
+"""The policy model's labels, in the model's class order."""
+
+LEXICON_FILE = "tone_lexicon.csv"
+MODEL_FILE = "tone_model.json"
+CATEGORIES = ("achievement", "problem", "directive", "negation", "still", "past", "future")
+PARTS = ("review", "plan", "other")
+_TONE_CATEGORIES = ("achievement", "problem", "directive")
+_PUNCT = frozenset("，。；：！？、,.;:!?…—（）()《》“”\"'‘’ \t")
+_NEGATION_REACH = 2  # tokens between a negation cue and the achievement cue it negates
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One lexicon row: a cue word, its category and weight."""
+
+    cue: str
+    category: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ToneLexicon:
+    """The tone lexicon: cues by text, the longest cue length, and the file's hash."""
+
+    cues: dict[str, tuple[Cue, ...]]
+    max_len: int
+    label: str
+    sha256: str
+
+
+@lru_cache(maxsize=8)
+def tone_lexicon(path: str | Path | None = None) -> ToneLexicon:
+    """Read and validate a tone lexicon (default: the shipped ``tone_lexicon.csv``).
+
+    The file has ``#`` header lines (version, source, how built), then CSV with columns
+    ``cue,category,weight,note``; ``category`` is one of :data:`CATEGORIES`.
+
+    Raises:
+        ResourceError: naming the file and line of a malformed row.
+
+    Example:
+        >>> [c.category for c in tone_lexicon().cues["将"]]
+        ['directive', 'future']
+    """
+    path = Path(path) if path is not None else _resources.resource_file(LEXICON_FILE)
+    if not path.is_file():
+        raise ResourceError(f"{path}: no such tone lexicon file")
+    resource = _resources.read_resource(path)
+    numbers = [number for number, _ in resource.lines]
+    rows = list(csv.reader(line for _, line in resource.lines))
+    if not rows or rows[0][:3] != ["cue", "category", "weight"]:
+        raise ResourceError(f"{where(path, numbers[0] if numbers else None)}: expected the column "
+                            "header 'cue,category,weight,note'")
+    cues: dict[str, list[Cue]] = {}
+    for number, row in zip(numbers[1:], rows[1:]):
+        cue = _lexicon_row(path, number, row)
+        if any(c.category == cue.category for c in cues.get(cue.cue, [])):
+            raise ResourceError(f"{where(path, number)}: '{cue.cue}' is listed twice as "
+                                f"{cue.category}; keep one row per (cue, category)")
+        cues.setdefault(cue.cue, []).append(cue)
+    return ToneLexicon({k: tuple(v) for k, v in cues.items()}, max(map(len, cues), default=0),
+                       resource.label, resource.sha256)
+
+
+def _lexicon_row(path: Path, number: int, row: list[str]) -> Cue:
+    if len(row) != 4 or not row[0].strip():
+        raise ResourceError(f"{where(path, number)}: expected 4 fields cue,category,weight,note, "
+                            f"got {row!r}")
+    cue, category, weight = row[0].strip(), row[1].strip(), row[2].strip()
+    if category not in CATEGORIES:
+        raise ResourceError(f"{where(path, number)}: unknown category {category!r} for '{cue}' "
+                            f"(use one of {', '.join(CATEGORIES)})")
+    try:
+        value = float(weight)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 1:
+        raise ResourceError(f"{where(path, number)}: weight of '{cue}' must be a number in (0, 1], "
+                            f"got {weight!r}")
+    return Cue(cue, category, value)
+
+
+# ---------------------------------------------------------------- features
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon cue found in a token list.
+
+    ``first``/``last``: the tokens it spans; ``start``/``end``: its characters in the
+    concatenated tokens; ``clause``: the clause (between punctuation tokens) it stands in.
+    """
+
+    cue: Cue
+    first: int
+    last: int
+    start: int
+    end: int
+    clause: int
+
+
+def cue_matches(tokens: Sequence[str], lexicon: ToneLexicon) -> list[Match]:
+    """Lexicon cues in ``tokens``, in text order.
+
+    A cue matches one token or a run of adjacent tokens whose concatenation equals it
+    (不平衡 matches 不 + 平衡). A cue of two or more characters also matches inside a
+    longer token (提高 in 进一步提高, 薄弱 in 薄弱环节: the policy dictionary keeps such
+    compounds whole); a one-character cue never does (不 does not match in 不断).
+
+    Example:
+        >>> [(m.cue.cue, m.cue.category) for m in cue_matches(["尚未", "完成"], tone_lexicon())]
+        [('尚未', 'negation'), ('完成', 'achievement')]
+    """
+    clauses = np.cumsum([tok in _PUNCT or not tok.strip() for tok in tokens]).tolist()
+    offsets = np.cumsum([0] + [len(tok) for tok in tokens]).tolist()
+    found = []
+    for first, token in enumerate(tokens):
+        found.extend(_inside_token(token, first, offsets[first], clauses[first], lexicon))
+        text = ""
+        for last in range(first, len(tokens)):
+            text += tokens[last]
+            if len(text) > lexicon.max_len:
+                break
+            found.extend(Match(cue, first, last, offsets[first], offsets[last + 1], clauses[first])
+                         for cue in lexicon.cues.get(text, ()))
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def _inside_token(token: str, index: int, offset: int, clause: int,
+                  lexicon: ToneLexicon) -> list[Match]:
+    """Cues of 2+ characters standing strictly inside ``token`` (not the whole token)."""
+    found = []
+    for i in range(len(token)):
+        for j in range(i + 2, min(len(token), i + lexicon.max_len) + 1):
+            if j - i < len(token):
+                found.extend(Match(cue, index, index, offset + i, offset + j, clause)
+                             for cue in lexicon.cues.get(token[i:j], ()))
+    return found
+
+
+def features(tokens: Sequence[str], part: str, lexicon: ToneLexicon) -> dict[str, float]:
+    """The policy model's feature dict of one sentence.
+
+    Args:
+        tokens: the sentence's words (punctuation included, as ``Segmenter().cut`` gives).
+        part: ``review``, ``plan`` or ``other``.
+        lexicon: the tone lexicon.
+
+    Returns:
+        feature name -> value: ``part=…``; ``cat=…`` (sum of matched cue weights per category);
+        ``cue=…/…`` per matched cue; ``part=…&cat=…``; clause-level interactions
+        (``dir>ach``, ``fut>ach``, ``neg>ach``, ``still>ach``, ``past&ach``, ``still&prob``,
+        ``neg&prob``, ``dir>prob``; ``lead=…`` for the first word's cue, ``last=…`` for cues
+        in the last clause); ``has_number``; word unigrams ``w=…`` and bigrams ``b=…|…``.
+
+    Example:
+        >>> f = features(["要", "完成", "任务"], "plan", tone_lexicon())
+        >>> f["dir>ach"], f["cue=完成/achievement"], f["b=要|完成"]
+        (1.0, 1.0, 1.0)
+    """
+    matches = cue_matches(tokens, lexicon)
+    feats: dict[str, float] = {f"part={part}": 1.0}
+    for m in matches:
+        key = f"cat={m.cue.category}"
+        feats[key] = feats.get(key, 0.0) + m.cue.weight
+        feats[f"cue={m.cue.cue}/{m.cue.category}"] = 1.0
+    present = {m.cue.category for m in matches}
+    for category in sorted(present & {*_TONE_CATEGORIES, "past", "future"}):
+        feats[f"part={part}&cat={category}"] = 1.0
+    feats.update(_interactions(matches, tokens))
+    words = [tok for tok in tokens if tok.strip() and tok not in _PUNCT]
+    if any(ch.isdigit() for word in words for ch in word):
+        feats["has_number"] = 1.0
+    feats.update({f"w={w}": 1.0 for w in words})
+    feats.update({f"b={a}|{b}": 1.0 for a, b in zip(words, words[1:])})
+    return feats
+
+
+def _interactions(matches: list[Match], tokens: Sequence[str]) -> dict[str, float]:
+    """Clause-level cue interactions that single cue words cannot express."""
+    out = {}
+    by_clause: dict[int, list[Match]] = {}
+    for m in matches:
+        by_clause.setdefault(m.clause, []).append(m)
+    for clause in by_clause.values():
+        for m in clause:
+            for other in clause:
+                name = _pair_feature(other, m)
+                if name:
+                    out[name] = 1.0
+    if matches:
+        clauses = [m.clause for m in matches]
+        first_word = next((i for i, tok in enumerate(tokens) if tok.strip() and tok not in _PUNCT), -1)
+        lead = min((m.start for m in matches if m.first == first_word), default=-1)
+        for m in matches:
+            if m.start == lead and m.cue.category in _TONE_CATEGORIES:
+                out[f"lead={m.cue.category}"] = 1.0
+            if m.clause == max(clauses) and m.cue.category in _TONE_CATEGORIES:
+                out[f"last={m.cue.category}"] = 1.0
+    return out
+
+
+def _pair_feature(before: Match, after: Match) -> str | None:
+    """Name of the interaction of two cues in one clause (``before`` first), or None."""
+    pair = (before.cue.category, after.cue.category)
+    precedes = before.end <= after.start
+    if after.cue.category == "achievement" and precedes:
+        if before.cue.category == "directive":
+            return "dir>ach"
+        if before.cue.category == "future":
+            return "fut>ach"
+        if before.cue.category == "negation" and after.first - before.last <= _NEGATION_REACH:
+            return "neg>ach"
+        if before.cue.category == "still":
+            return "still>ach"
+    if pair == ("past", "achievement"):
+        return "past&ach"
+    if pair == ("still", "problem"):
+        return "still&prob"
+    if pair == ("negation", "problem"):
+        return "neg&prob"
+    if pair == ("directive", "problem") and precedes:
+        return "dir>prob"
+    return None
+
+
+def evidence(matches: Iterable[Match]) -> str:
+    """Matched cues as ``cue:category`` in text order, space-separated, without repeats."""
+    seen = dict.fromkeys(f"{m.cue.cue}:{m.cue.category}" for m in matches)
+    return " ".join(seen)
+
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class ToneModel:
+    """A linear tone model read from JSON: feature index, weights, probability link.
+
+    ``probability`` is ``"softmax"`` (multinomial logistic regression) or ``"sigmoid"``
+    (one-vs-rest decision values, each through ``1 / (1 + exp(a*z + b))``, then normalised —
+    scikit-learn's ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``).
+    """
+
+    classes: tuple[str, ...]
+    index: dict[str, int]
+    coef: np.ndarray  # (n_features, n_classes)
+    intercept: np.ndarray  # (n_classes,)
+    probability: str
+    calibration: np.ndarray | None  # (2, n_classes): rows a, b
+    config: dict
+
+    def decision(self, feats: Iterable[dict[str, float]]) -> np.ndarray:
+        """Decision values (n_samples, n_classes) of feature dicts; unknown features ignored."""
+        rows = []
+        for f in feats:
+            hits = [(self.index[k], v) for k, v in f.items() if k in self.index]
+            idx = np.array([i for i, _ in hits], dtype=np.int64)
+            val = np.array([v for _, v in hits], dtype=np.float64)
+            rows.append(self.intercept + val @ self.coef[idx])
+        return np.array(rows).reshape(-1, len(self.classes))
+
+    def proba(self, feats: Iterable[dict[str, float]]) -> np.ndarray:
+        """Class probabilities (n_samples, n_classes), rows summing to 1."""
+        z = self.decision(feats)
+        if self.probability == "softmax":
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        a, b = self.calibration
+        p = 1.0 / (1.0 + np.exp(a * z + b))
+        total = p.sum(axis=1, keepdims=True)
+        return np.divide(p, total, out=np.full_like(p, 1 / len(self.classes)), where=total != 0)
+
+
+def model_from_json(data: dict, source: str = "<model>") -> ToneModel:
+    """Build a :class:`ToneModel` from the parsed model JSON (see ``scripts/train_tone.py``).
+
+    Raises:
+        ModelError: naming ``source`` and the missing or inconsistent key.
+    """
+    try:
+        classes = tuple(data["classes"])
+        vocabulary = data["vocabulary"]
+        coef = np.array([data["coef"][c] for c in classes], dtype=np.float64).T
+        intercept = np.array([data["intercept"][c] for c in classes], dtype=np.float64)
+        probability = data["estimator"]["probability"]
+        calibration = data.get("calibration")
+        config = data["features"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{source}: malformed tone model ({type(exc).__name__}: {exc}); "
+                         "rebuild it with scripts/train_tone.py") from None
+    if coef.shape != (len(vocabulary), len(classes)) or set(classes) != set(TONE_LABELS):
+        raise ModelError(f"{source}: coef must have one row per vocabulary entry and one column "
+                         f"per class {TONE_LABELS}")
+    if probability not in ("softmax", "sigmoid") or (probability == "sigmoid") != bool(calibration):
+        raise ModelError(f"{source}: estimator.probability must be 'softmax', or 'sigmoid' with a "
+                         "calibration entry")
+    cal = (np.array([[calibration[k][c] for c in classes] for k in ("a", "b")])
+           if calibration else None)
+    return ToneModel(classes, {name: i for i, name in enumerate(vocabulary)}, coef, intercept,
+                     probability, cal, config)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> tuple[ToneModel, dict]:
+    """The shipped tone model and its full JSON record, loaded once (see :func:`load_tone_model`)."""
+    return load_tone_model(_resources.resource_file(MODEL_FILE))
+
+
+def load_tone_model(path: str | Path) -> tuple[ToneModel, dict]:
+    """A tone model file and its full JSON record.
+
+    Raises:
+        ModelError: when the file is missing or malformed, or was trained with a
+            different lexicon than the shipped one.
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path}: tone model missing; build it with scripts/train_tone.py") from None
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{where(path, exc.lineno)}: not valid JSON ({exc.msg})") from None
+    recorded = data.get("lexicon", {}).get("sha256") if isinstance(data, dict) else None
+    if recorded != tone_lexicon().sha256:
+        raise ModelError(f"{path}: trained with lexicon sha256 {recorded}, but the shipped "
+                         f"{LEXICON_FILE} has {tone_lexicon().sha256}; retrain with "
+                         "scripts/train_tone.py")
+    return model_from_json(data, str(path)), data
+
+
+# ---------------------------------------------------------------- public API
+
+
+def tone(units: pd.DataFrame, *, method: Literal["policy", "snownlp"] = "policy",
+         segmenter=None) -> pd.DataFrame:
+    """Tone of every unit: the policy model's label and score, or snownlp's score.
+
+    Args:
+        units: a units table; needs ``doc_id``, ``unit_id``, ``text`` and, for
+            ``method="policy"``, ``part`` (review, plan or other).
+        method: ``"policy"`` (the shipped policy-domain model) or ``"snownlp"``.
+        segmenter: a :class:`policytext.segment.Segmenter` (policy method only; default:
+            the shipped policy dictionary — the one the model was trained with).
+
+    Returns:
+        ``tone``: doc_id, unit_id, method, score, label, evidence. Policy: label
+        achievement | problem | directive, score = P(achievement) − P(problem) in [-1, 1],
+        evidence = lexicon cues found (``cue:category`` …). snownlp: score =
+        ``SnowNLP(text).sentiments`` in [0, 1], label positive (> 0.5) or negative,
+        evidence ``""``. ``attrs`` record the method and the model or lexicon versions.
+
+    Example:
+        >>> u = pd.DataFrame({"doc_id": ["d", "d"], "unit_id": [0, 1], "part": ["plan", "review"],
+        ...                   "text": ["要加快推进园区建设。", "招商成效较为显著。"]})
+        >>> tone(u).label.tolist()
+        ['directive', 'achievement']
+    """
+    needed = ["doc_id", "unit_id", "text"] + (["part"] if method == "policy" else [])
+    require_columns(units, needed, "units", "tone")
+    if method == "policy":
+        table, attrs = _policy_tone(units, segmenter)
+    elif method == "snownlp":
+        table, attrs = _snownlp_tone(units)
+    else:
+        raise InputError(f"tone: unknown method {method!r} (use 'policy' or 'snownlp')")
+    table = table.astype(TONE)
+    table.attrs.update(attrs)
+    return table
+
+
+def _policy_tone(units: pd.DataFrame, segmenter) -> tuple[pd.DataFrame, dict]:
+    parts = units["part"].astype(str).tolist()
+    bad = sorted(set(parts) - set(PARTS))
+    if bad:
+        raise InputError(f"<units>: column part has {bad}; expected review, plan or other")
+    model, record = shipped_model()
+    lexicon = tone_lexicon()
+    seg = segmenter or default_segmenter()
+    token_lists = [seg.cut(text) for text in units["text"]]
+    proba = model.proba(features(toks, part, lexicon) for toks, part in zip(token_lists, parts))
+    col = {c: i for i, c in enumerate(model.classes)}
+    table = pd.DataFrame({
+        "doc_id": units["doc_id"].astype(str).to_numpy(),
+        "unit_id": units["unit_id"].to_numpy(),
+        "method": "policy",
+        "score": proba[:, col["achievement"]] - proba[:, col["problem"]],
+        "label": np.array(model.classes)[proba.argmax(axis=1)],
+        "evidence": [evidence(cue_matches(toks, lexicon)) for toks in token_lists],
+    })
+    attrs = {"method": "policy", "model": f"{MODEL_FILE} v{record.get('version', '?')}",
+             "lexicon": lexicon.label, "segmenter": getattr(seg, "info", {})}
+    return table, attrs
+
+
+def _snownlp_tone(units: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    scores = np.array(snownlp_sentiments(units["text"].astype(str).tolist()), dtype=np.float64)
+    table = pd.DataFrame({
+        "doc_id": units["doc_id"].astype(str).to_numpy(),
+        "unit_id": units["unit_id"].to_numpy(),
+        "method": "snownlp",
+        "score": scores,
+        "label": np.where(scores > 0.5, "positive", "negative"),
+        "evidence": "",
+    })
+    return table, {"method": "snownlp"}
+
+
+def snownlp_tone_labels(scores: Sequence[float], mapping: dict) -> list[str]:
+    """Map snownlp scores to the three tone labels with the cut points stored in the model.
+
+    ``mapping`` is the model record's ``snownlp_baseline`` entry: ``thresholds`` [low, high]
+    and ``labels`` for (score < low, low <= score < high, score >= high).
+    """
+    low, high = mapping["thresholds"]
+    labels = mapping["labels"]
+    return [labels[0] if s < low else labels[1] if s < high else labels[2] for s in scores]
+
+
+def read_tone_labels(path: str | Path, split_file: str | Path | None = None) -> pd.DataFrame:
+    """Read a labelled-sentence CSV (leading ``#`` header lines), optionally with its split.
+
+    Args:
+        path: e.g. ``data/labels/tone_sentences.csv`` with columns item_id, doc, year,
+            section, text, label, hard_case.
+        split_file: e.g. ``data/labels/tone_split.csv`` (item_id, split); merged on item_id.
+
+    Returns:
+        The labelled sentences as a DataFrame (plus ``split`` when a split file is given).
+
+    Raises:
+        InputError: missing file or columns, or items without a split.
+    """
+    labels = read_labels(path)
+    require_columns(labels, ["item_id", "section", "text", "label"], "labels", "read_tone_labels")
+    if split_file is None:
+        return labels
+    split = read_labels(split_file)
+    require_columns(split, ["item_id", "split"], "split", "read_tone_labels")
+    merged = labels.merge(split, on="item_id", how="left", validate="one_to_one")
+    if merged["split"].isna().any():
+        missing = merged.loc[merged["split"].isna(), "item_id"].head(3).tolist()
+        raise InputError(f"{split_file}: no split for item_id {missing}…; rerun scripts/train_tone.py")
+    return merged
+
+
+def tone_validation(labels: pd.DataFrame, *, method: Literal["policy", "snownlp"] = "policy",
+                    split: str | None = "test", segmenter=None) -> pd.DataFrame:
+    """Precision, recall and F1 per tone label of a method against labelled sentences.
+
+    Args:
+        labels: labelled sentences with columns ``text``, ``label`` (achievement, problem,
+            directive), ``section`` or ``part`` (review, plan, other) and optionally ``split``
+            (as :func:`read_tone_labels` returns with a split file).
+        method: ``"policy"``, or ``"snownlp"`` — snownlp's score mapped to three labels with
+            the cut points tuned on the training split (stored in the model record).
+        split: score only rows whose ``split`` equals this (default ``"test"``, the held-back
+            split); ``None`` scores every row.
+        segmenter: passed to :func:`tone`.
+
+    Returns:
+        Columns label, precision, recall, f1, support: one row per label, then a row
+        ``macro`` (unweighted means; support = all rows). ``attrs``: method, n, accuracy,
+        macro_f1.
+
+    Example:
+        >>> lab = pd.DataFrame({"text": ["要加快推进园区建设。"], "label": ["directive"],
+        ...                     "part": ["plan"]})
+        >>> table = tone_validation(lab, split=None)
+        >>> table["label"].tolist(), table.attrs["accuracy"]
+        (['achievement', 'directive', 'problem', 'macro'], 1.0)
+    """
+    if split is not None and "split" not in labels:
+        raise InputError("<labels>: no split column; pass split=None or read the labels with "
+                         "read_tone_labels(path, split_file)")
+    rows = labels if split is None else labels[labels["split"] == split]
+    units = pd.DataFrame({"doc_id": "labels", "unit_id": np.arange(len(rows)),
+                          "part": rows["part" if "part" in rows else "section"].to_numpy(),
+                          "text": rows["text"].to_numpy()})
+    predicted = _predicted_labels(units, method, segmenter)
+    table = label_scores(rows["label"].tolist(), predicted)
+    table.attrs["method"] = method
+    return table
+
+
+def _predicted_labels(units: pd.DataFrame, method: str, segmenter) -> list[str]:
+    if method == "snownlp":
+        scores = snownlp_sentiments(units["text"].astype(str).tolist())
+        return snownlp_tone_labels(scores, shipped_model()[1]["snownlp_baseline"])
+    return tone(units, method="policy", segmenter=segmenter)["label"].tolist()
+
+
+def label_scores(gold: Sequence[str], predicted: Sequence[str]) -> pd.DataFrame:
+    """Per-label precision/recall/F1 and their macro average (see :func:`tone_validation`).
+
+    Example:
+        >>> t = label_scores(["problem", "directive"], ["problem", "problem"])
+        >>> round(t.attrs["macro_f1"], 3), t.attrs["accuracy"]
+        (0.222, 0.5)
+    """
+    rows = []
+    for label in TONE_LABELS:
+        tp = sum(g == label and p == label for g, p in zip(gold, predicted))
+        n_pred = sum(p == label for p in predicted)
+        n_gold = sum(g == label for g in gold)
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append((label, precision, recall, f1, n_gold))
+    table = pd.DataFrame(rows, columns=["label", "precision", "recall", "f1", "support"])
+    macro = table[["precision", "recall", "f1"]].mean()
+    table.loc[len(table)] = ["macro", macro["precision"], macro["recall"], macro["f1"], len(gold)]
+    table.attrs.update({
+        "n": len(gold),
+        "accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else math.nan,
+        "macro_f1": float(macro["f1"]),
+    })
+    return table
+
+
+def tone_shares(tone: pd.DataFrame, units: pd.DataFrame, *, by: str | Sequence[str] = "part") -> pd.DataFrame:
+    """Share of units per tone label, per group of units (e.g. review vs plan, or year).
+
+    Args:
+        tone: a tone table of one method (from :func:`tone`).
+        units: the units table it came from (or any table with doc_id, unit_id and the
+            ``by`` columns, e.g. units merged with the documents' ``year``).
+        by: column(s) to group by.
+
+    Returns:
+        Columns ``[*by, label, units, share]`` — every label of the method in every group
+        (zeros included), groups in order of first appearance, labels in a fixed order.
+
+    Example:
+        >>> t = pd.DataFrame({"doc_id": ["d", "d"], "unit_id": [0, 1], "method": ["policy"] * 2,
+        ...                   "score": [0.9, 0.0], "label": ["achievement", "directive"], "evidence": ["", ""]})
+        >>> u = pd.DataFrame({"doc_id": ["d", "d"], "unit_id": [0, 1], "part": ["review", "review"]})
+        >>> tone_shares(t, u)["share"].tolist()
+        [0.5, 0.5, 0.0]
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    require_columns(units, ["doc_id", "unit_id", *keys], "units", "tone_shares")
+    require_columns(tone, ["doc_id", "unit_id", "label", "method"], "tone", "tone_shares")
+    labels = list(TONE_LABELS) if (tone["method"] == "policy").all() else ["positive", "negative"]
+    joined = tone.merge(units[["doc_id", "unit_id", *keys]], on=["doc_id", "unit_id"])
+    counts = joined.groupby(keys, sort=False)["label"].value_counts().unstack(fill_value=0)
+    counts = counts.reindex(columns=labels, fill_value=0)
+    long = counts.stack().rename("units").reset_index()
+    long["share"] = long["units"] / long.groupby(keys, sort=False)["units"].transform("sum")
+    return long[[*keys, "label", "units", "share"]].astype({"units": "int64"})
+
+
+def tone_disagreements(policy: pd.DataFrame, snownlp: pd.DataFrame, *, top: int | None = 10) -> pd.DataFrame:
+    """Units where the policy tone model and snownlp disagree most.
+
+    Both scores are put on [−1, 1]: the policy score as it is (P(achievement) −
+    P(problem)), snownlp's as ``2·s − 1``; ``gap`` is the absolute difference.
+
+    Returns:
+        Columns doc_id, unit_id, policy_label, policy_score, snownlp_score, gap — largest
+        gap first (ties by doc_id, unit_id), at most ``top`` rows.
+    """
+    both = policy.merge(snownlp, on=["doc_id", "unit_id"], suffixes=("_policy", "_snownlp"))
+    table = pd.DataFrame({
+        "doc_id": both["doc_id"], "unit_id": both["unit_id"], "policy_label": both["label_policy"],
+        "policy_score": both["score_policy"], "snownlp_score": both["score_snownlp"],
+        "gap": (both["score_policy"] - (2 * both["score_snownlp"] - 1)).abs(),
+    })
+    table = table.sort_values(["gap", "doc_id", "unit_id"], ascending=[False, True, True], kind="mergesort")
+    return table.head(top).reset_index(drop=True) if top else table.reset_index(drop=True)
