@@ -26,7 +26,7 @@ reproduce: setup
 	$(BIN)/policytext reproduce
 
 test: setup
-	$(BIN)/python -m pytest -q tests notebooks $(NBVAL)
+	$(BIN)/python -m pytest -q --doctest-modules policytext tests notebooks $(NBVAL)
 
 lab: setup
 	$(BIN)/jupyter lab notebooks

@@ -43,7 +43,7 @@ def read_text(path: str | Path) -> str:
 
     Example:
         >>> read_text("data/raw/qianjiang-quzhen-2017-work-report-excerpt.txt")[:8]
-        '(三)内外兼修挑商'
+        '(三)内外兼修挑'
     """
     path = Path(path)
     return decode(_read_bytes(path), path)
@@ -94,7 +94,7 @@ def load_document(path: str | Path, **metadata) -> pd.DataFrame:
 
     Example:
         >>> docs = load_document("data/raw/qianjiang-quzhen-2017-work-report-excerpt.txt")
-        >>> docs.loc[0, "year"]
+        >>> int(docs.loc[0, "year"])
         2017
     """
     path = Path(path)

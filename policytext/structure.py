@@ -146,7 +146,7 @@ def part_sizes(units: pd.DataFrame) -> pd.DataFrame:
         in per cent, rounded to 0.1), in the order review, plan, other.
 
     Example:
-        >>> part_sizes(units("2018年，是开局之年。")).part.tolist()
+        >>> part_sizes(units("加快发展。")).part.tolist()
         ['other']
     """
     lengths = units.assign(characters=units["text"].str.len())
@@ -167,7 +167,7 @@ def sections(units: pd.DataFrame, *, depth: int = 1) -> pd.DataFrame:
     given depth belong to their own section.
 
     Example:
-        >>> u = sections(units("一、过去一年工作回顾\n完成投资。\n二、今年工作安排\n加快发展。"))
+        >>> u = sections(units("一、过去一年工作回顾\\n完成投资。\\n二、今年工作安排\\n加快发展。"))
         >>> u["section"].tolist()
         ['一、过去一年工作回顾', '一、过去一年工作回顾', '二、今年工作安排', '二、今年工作安排']
     """
