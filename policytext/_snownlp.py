@@ -13,7 +13,7 @@ files and the same floating-point arithmetic, so results are bit-identical:
 3. Naive Bayes (``snownlp.classification.bayes.Bayes.classify``) with the
    add-one counts of ``sentiment/sentiment.marshal.3``.
 
-Why it is fast (about 20x on one core, ``benchmarks/snownlp_speed.py``):
+Why it is fast (18-22x on one core, ``benchmarks/snownlp_speed.py``):
 snownlp evaluates ``log_prob`` 64 times per character, each time with six
 look-ups of nested-tuple keys in dictionaries of up to a million entries, and
 copies whole tag paths at every step. Here the bigram counts are regrouped by
@@ -196,7 +196,8 @@ class _CharInfo(NamedTuple):
 # A character bigram b c (``_Segmenter._pair``), a plain tuple for speed:
 # (row of _Segmenter._rows holding the logs of log_prob's uni + bi sums,
 #  per t2 the (t3, bi count, uni + bi sum) of the seen bigrams or () if none,
-#  the symbols of b, the symbols of c).
+#  the seen bigrams as (j * 4, t3, bi count, symbol of b, symbol of c) with
+#  j = t2 * 4 + t3, the symbols of c).
 _Pair = tuple
 # A character trigram a b c (``_Segmenter._trigram``): (row of _rows of the
 # bigram b c, 0 = all -inf for an unseen c; ((t1 * 16 + t2 * 4 + t3, log_prob)
@@ -305,6 +306,7 @@ class _Segmenter:
         logs = list(logs_c) * (16 // len(logs_c))  # where bi.get(...) is 0
         entry = self.bigrams.get(key)
         following: tuple = ()
+        seen_pairs = []
         if entry:
             l2 = self.l2
             seen: list[list[tuple[int, int, float]]] = [[] for _ in symbols_b]
@@ -315,11 +317,12 @@ class _Segmenter:
                 p = terms_c[t3] + ((l2 * n) / count_b if count_b != 0 else 0)
                 logs[j] = log(p) if p != 0 else _NEG_INF
                 seen[t2].append((t3, n, p))
+                seen_pairs.append((j * 4, t3, n, symbols_b[t2], symbols_c[t3]))
             following = tuple(map(tuple, seen))
         row = self._n_rows
         self._new_rows.append(logs)
         self._n_rows += 1
-        pair = self._pairs[key] = (row, following, symbols_b, symbols_c)
+        pair = self._pairs[key] = (row, following, tuple(seen_pairs), symbols_c)
         return pair
 
     def _flush_rows(self) -> np.ndarray:
@@ -343,21 +346,19 @@ class _Segmenter:
         """
         a, b, c = key if len(key) == 3 else ("", "", *key)[-3:]
         pairs = self._pairs
-        _, ab_following, symbols_a, symbols_b = pairs.get(a + b) or self._pair(a, b)
+        _, _, ab_seen, _ = pairs.get(a + b) or self._pair(a, b)
         row, bc_following, _, symbols_c = pairs.get(b + c) or self._pair(b, c)
         fixes = []
-        if ab_following and bc_following:
+        if ab_seen and bc_following:
             tri, l3 = self.tri, self.l3
             # The trigram term is div(...) = 0 unless bigram (a t1, b t2) was
             # seen, and a trigram is counted only with its bigram (b t2, c t3).
-            for t1, ab_next in enumerate(ab_following):
-                for t2, count_ab, _ in ab_next:
-                    k1, k2 = symbols_a[t1], symbols_b[t2]
-                    for t3, _, sum_bc in bc_following[t2]:
-                        n = tri.get((k1, k2, symbols_c[t3]), 0)
-                        if n:
-                            p = sum_bc + (l3 * n) / count_ab
-                            fixes.append((t1 * 16 + t2 * 4 + t3, log(p) if p != 0 else _NEG_INF))
+            for col, t2, count_ab, k1, k2 in ab_seen:  # col = t1 * 16 + t2 * 4
+                for t3, _, sum_bc in bc_following[t2]:
+                    n = tri.get((k1, k2, symbols_c[t3]), 0)
+                    if n:
+                        p = sum_bc + (l3 * n) / count_ab
+                        fixes.append((col + t3, log(p) if p != 0 else _NEG_INF))
         found = self._trigrams[key] = (row, tuple(fixes))
         return found
 
