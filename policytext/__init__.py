@@ -32,6 +32,7 @@ from .keywords import (
 )
 from .labels import coder_agreement, read_labels
 from .normalize import normalize_text, normalized
+from .pipeline import Analysis, analyze, iter_corpus, read_analysis
 from .plotting import bar_chart, heatmap, histogram, manifest, save_figure, save_table
 from .provenance import versions
 from .segment import Segmenter, dictionary_effect, frequencies, tokens
@@ -60,6 +61,7 @@ __all__ = [
     "wordcloud_figure",
     "Codebook", "themes", "theme_shares", "heading_agreement", "theme_validation", "validation_split",
     "read_labels", "coder_agreement",
+    "analyze", "Analysis", "read_analysis", "iter_corpus",
     "tone", "tone_validation", "read_tone_labels", "snownlp_sentiments", "tone_shares", "tone_disagreements",
     "save_figure", "save_table", "bar_chart", "heatmap", "histogram", "manifest", "versions",
 ]

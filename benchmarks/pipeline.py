@@ -1,0 +1,169 @@
+"""Speed and memory of ``policytext.analyze`` on a large corpus, against the baselines.
+
+The corpus is the national government work reports (1954–2025) repeated until it holds
+``--chars`` characters (10 million by default); each copy gets its own doc_id. One run
+measures, side by side:
+
+(a) the full pipeline (units, tokens, themes, tone incl. snownlp scores, targets) on one
+    core, against bare ``jieba.lcut`` over the same texts;
+(b) against the naive loop a researcher writes today (``jieba.lcut`` and
+    ``SnowNLP(s).sentiments`` for every sentence). That loop takes hours on 10 million
+    characters, so it is timed on the corpus's first ``--sample`` characters and scaled
+    linearly to the corpus size — the output says so;
+(c) ``n_jobs=2`` (process pool) against ``n_jobs=1``, wall time, worker start-up included
+    (and the CPU time the workers used, to tell slow workers from a busy machine);
+(d) peak resident memory of this process during the serial run, and of the largest
+    worker process (``ru_maxrss``).
+
+Model loading is done once before the timings (a warm-up) and reported on its own.
+Pipeline results go to Parquet folders in a temporary directory (``out=``), as a
+corpus run would. ``--profile N`` instead runs cProfile over the serial pipeline on
+the first N characters and prints where the time goes.
+
+Run: ``.venv/bin/python benchmarks/pipeline.py [--chars N] [--sample N] [--stages a,b] [--profile N]``
+"""
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import policytext as pt
+from policytext.pipeline import STAGES, analyze
+
+ROOT = Path(__file__).resolve().parents[1]
+NATIONAL = ROOT / "data" / "external" / "national-gwr" / "government_work_reports.jsonl"
+SENTENCE = re.compile(r"(?<=[。！？])|\n")
+
+
+def corpus(chars: int) -> pd.DataFrame:
+    """The national reports (NPC resolutions left out) repeated to at least ``chars`` characters."""
+    reports = pt.load_corpus(NATIONAL)
+    reports = reports[reports["year"].notna()].reset_index(drop=True)
+    copies, total = [], 0
+    while total < chars:
+        for row in reports.to_dict("records"):
+            copies.append({**row, "doc_id": f"{row['doc_id']}-copy{len(copies) // len(reports):03d}"})
+            total += len(row["text"])
+            if total >= chars:
+                break
+    return pd.DataFrame(copies)
+
+
+def head_chars(docs: pd.DataFrame, chars: int) -> pd.DataFrame:
+    """The first ``chars`` characters of the corpus, as a documents table (last text cut)."""
+    rows, total = [], 0
+    for row in docs.to_dict("records"):
+        rows.append({**row, "text": row["text"][:chars - total]})
+        total += len(rows[-1]["text"])
+        if total >= chars:
+            break
+    return pd.DataFrame(rows)
+
+
+def timed(func, *args, **kwargs):
+    """``(result, wall seconds, CPU seconds of this process)``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = func(*args, **kwargs)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def bare_jieba(texts):
+    import jieba
+
+    return sum(len(jieba.lcut(text)) for text in texts)
+
+
+def naive_loop(texts):
+    """What a researcher writes today: jieba and SnowNLP, sentence by sentence."""
+    import jieba
+    from snownlp import SnowNLP
+
+    scores = []
+    for text in texts:
+        for sentence in SENTENCE.split(text):
+            if sentence.strip():
+                jieba.lcut(sentence)
+                scores.append(SnowNLP(sentence).sentiments)
+    return len(scores)
+
+
+def max_rss_mb(who) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
+
+
+def profile(docs: pd.DataFrame, stages) -> None:
+    analyze(head_chars(docs, 500), stages=stages, progress=False)  # warm-up: load the models
+    profiler = cProfile.Profile()
+    profiler.runcall(analyze, docs, stages=stages, progress=False)
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(r"policytext|jieba", 35)
+    stats.sort_stats("tottime").print_stats(20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chars", type=int, default=10_000_000, help="corpus size in characters")
+    parser.add_argument("--sample", type=int, default=200_000, help="characters timed for the naive loop")
+    parser.add_argument("--stages", default=",".join(STAGES), help="pipeline stages (default: all)")
+    parser.add_argument("--chunk-size", type=int, default=8, help="documents per chunk (default 8)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the serial run on N chars")
+    args = parser.parse_args()
+    stages = args.stages.split(",")
+    docs = corpus(max(args.chars, args.profile))
+    if args.profile:
+        profile(head_chars(docs, args.profile), stages)
+        return
+    n_chars = int(docs["text"].str.len().sum())
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"corpus: {len(docs)} documents, {n_chars:,} characters (national reports repeated); "
+          f"stages {', '.join(stages)}; chunks of {args.chunk_size} documents")
+
+    _, load, _ = timed(analyze, head_chars(docs, 500), stages=stages, progress=False)
+    print(f"one-time model loading in this process (warm-up, not counted below): {load:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        run = dict(stages=stages, chunk_size=args.chunk_size, progress=False)
+        res, t_one, c_one = timed(analyze, docs, out=Path(tmp) / "one", **run)
+        rss_self = max_rss_mb(resource.RUSAGE_SELF)  # before jieba's and snownlp's own models load below
+        print(f"pipeline, 1 core (serial):          {t_one:8.1f} s wall {c_one:8.1f} s CPU "
+              f"({len(res.units):,} units, {len(res.tokens) if res.tokens is not None else 0:,} tokens)")
+        _, t_two, _ = timed(analyze, docs, out=Path(tmp) / "two", backend="processes", n_jobs=2, **run)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(f"pipeline, 2 worker processes:       {t_two:8.1f} s wall {children.ru_utime + children.ru_stime:8.1f} s "
+              "CPU in the workers (start-up and model loading included)")
+    rss_children = max_rss_mb(resource.RUSAGE_CHILDREN)
+
+    import jieba
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    words, t_jieba, c_jieba = timed(bare_jieba, docs["text"])
+    print(f"bare jieba.lcut:                    {t_jieba:8.1f} s wall {c_jieba:8.1f} s CPU ({words:,} words)")
+
+    naive_loop(["预热。"])  # imports snownlp, which loads its models
+    sample = head_chars(docs, args.sample)
+    sentences, t_sample, _ = timed(naive_loop, sample["text"])
+    t_naive = t_sample * n_chars / args.sample
+    print(f"naive loop on the first {args.sample:,} characters ({sentences:,} sentences): {t_sample:.1f} s; "
+          f"scaled linearly to {n_chars:,} characters: {t_naive:,.0f} s (estimate, not measured)")
+
+    print("\nratios (goal in brackets):")
+    print(f"(a) pipeline on 1 core / bare jieba:        {t_one / t_jieba:6.2f}x wall, {c_one / c_jieba:.2f}x CPU  [<= 3]")
+    print(f"(b) naive loop (scaled) / pipeline 1 core:  {t_naive / t_one:6.1f}x  [>= 30]")
+    print(f"(c) 1 worker / 2 workers (wall):            {t_one / t_two:6.2f}x  [>= 1.7]")
+    print(f"(d) peak RSS: this process {rss_self:,.0f} MB (serial run), "
+          f"largest worker process {rss_children:,.0f} MB  [< 2048 MB]")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (the machine is shared; ratios move with it)")
+
+
+if __name__ == "__main__":
+    main()
