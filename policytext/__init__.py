@@ -27,13 +27,14 @@ from .keywords import (
     keyness,
     keywords,
     kwic,
+    term_rates,
     wordcloud_figure,
     write_network,
 )
 from .labels import coder_agreement, read_labels
 from .normalize import normalize_text, normalized
 from .pipeline import Analysis, analyze, iter_corpus, read_analysis
-from .plotting import bar_chart, heatmap, histogram, manifest, save_figure, save_table
+from .plotting import bar_chart, heatmap, histogram, line_chart, manifest, save_figure, save_table
 from .provenance import versions
 from .segment import Segmenter, dictionary_effect, frequencies, tokens
 from .sentiment import (
@@ -44,6 +45,7 @@ from .sentiment import (
     tone_shares,
     tone_validation,
 )
+from .targets import itemisation, numeral_slogans, targets, targets_validation
 from .structure import outline, part_sizes, sections, units
 from .themes import Codebook, heading_agreement, theme_shares, theme_validation, themes, validation_split
 
@@ -58,10 +60,11 @@ __all__ = [
     "units", "outline", "part_sizes", "sections",
     "Segmenter", "tokens", "frequencies", "dictionary_effect",
     "keywords", "keyness", "kwic", "collocations", "cooccurrence", "draw_network", "write_network",
-    "wordcloud_figure",
+    "wordcloud_figure", "term_rates",
     "Codebook", "themes", "theme_shares", "heading_agreement", "theme_validation", "validation_split",
     "read_labels", "coder_agreement",
+    "targets", "itemisation", "targets_validation", "numeral_slogans",
     "analyze", "Analysis", "read_analysis", "iter_corpus",
     "tone", "tone_validation", "read_tone_labels", "snownlp_sentiments", "tone_shares", "tone_disagreements",
-    "save_figure", "save_table", "bar_chart", "heatmap", "histogram", "manifest", "versions",
+    "save_figure", "save_table", "bar_chart", "heatmap", "histogram", "line_chart", "manifest", "versions",
 ]

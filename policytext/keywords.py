@@ -52,6 +52,7 @@ __all__ = [
     "draw_network",
     "write_network",
     "wordcloud_figure",
+    "term_rates",
 ]
 
 _HAS_WORD = re.compile(r"\w")
@@ -715,3 +716,32 @@ def _frequency_items(freq: pd.DataFrame | Mapping[str, float]) -> list[tuple[str
         raise InputError("<freq>: the word cloud needs at least one word with a positive count")
     return items
 
+
+
+def term_rates(units: pd.DataFrame, terms: Sequence[str], *, by: str | Sequence[str] = "doc_id",
+               per: int = 10_000) -> pd.DataFrame:
+    """How often each term occurs per ``per`` characters of text, per group of units.
+
+    Occurrences are counted in the normalised unit text (overlapping matches of one term
+    are not double-counted: ``str.count``), so a term is found whatever the segmentation.
+
+    Returns:
+        Columns ``[*by, term, count, characters, rate]`` — every term in every group, groups
+        in order of first appearance.
+
+    Example:
+        >>> u = pd.DataFrame({"doc_id": ["a", "a"], "text": ["生态文明建设。", "建设生态文明。"]})
+        >>> term_rates(u, ["生态文明"], per=100)[["count", "characters", "rate"]].values.tolist()
+        [[2.0, 14.0, 14.285714285714286]]
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    require_columns(units, ["text", *keys], "units", "term_rates")
+    rows = []
+    for key, group in units.groupby(keys, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        characters = int(group["text"].str.len().sum())
+        for term in terms:
+            count = int(group["text"].str.count(re.escape(term)).sum())
+            rows.append((*key, term, count, characters, per * count / characters if characters else 0.0))
+    table = pd.DataFrame(rows, columns=[*keys, "term", "count", "characters", "rate"])
+    return table.astype({"count": "float64", "characters": "float64"})

@@ -36,8 +36,9 @@ def read_labels(path: str | Path) -> pd.DataFrame:
         table = pd.read_csv(io.StringIO(body), dtype=text_columns, keep_default_na=False)
     except (ValueError, pd.errors.ParserError) as exc:
         raise InputError(f"{path}: not a readable CSV table ({exc})") from None
-    if "item_id" not in table.columns or table["item_id"].duplicated().any():
-        raise InputError(f"{path}: needs a column item_id with unique values")
+    if "item_id" in table.columns and table["item_id"].duplicated().any():
+        raise InputError(f"{path}: item_id values must be unique; repeated: "
+                         f"{sorted(set(table.loc[table['item_id'].duplicated(), 'item_id']))[:5]}")
     table.attrs["header"] = header
     table.attrs["source"] = path.name
     return table

@@ -500,7 +500,7 @@ class _Backend:
 
 
 def _progress_bar(progress: bool | None, docs):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the plain bar: tqdm.auto warns in notebooks without ipywidgets
 
     show = sys.stderr.isatty() if progress is None else progress
     total = len(docs) if isinstance(docs, pd.DataFrame) else None

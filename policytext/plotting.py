@@ -25,7 +25,7 @@ from matplotlib import font_manager
 from .errors import InputError
 
 __all__ = ["cjk_font_path", "use_house_style", "save_figure", "save_table", "results_dir", "manifest",
-           "bar_chart", "heatmap", "histogram", "PALETTE"]
+           "bar_chart", "heatmap", "histogram", "line_chart", "PALETTE"]
 
 FONT_FAMILY = "Noto Sans SC"
 # Okabe & Ito (2008), colour-blind safe.
@@ -218,5 +218,23 @@ def histogram(values, *, bins=20, value_range=(0.0, 1.0), title: str = "", xlabe
     ax.set_xlabel(xlabel)
     ax.set_ylabel("units")
     ax.set_title(title)
+    plt.close(fig)
+    return fig
+
+
+def line_chart(table, *, x: str, y: str, group: str, title: str = "", ylabel: str = ""):
+    """One line per ``group`` of ``table[y]`` against ``table[x]`` (groups in first-seen order).
+
+    Returns:
+        The matplotlib Figure (closed).
+    """
+    fig, ax = plt.subplots()
+    for name in dict.fromkeys(table[group]):
+        rows = table[table[group] == name].sort_values(x, kind="mergesort")
+        ax.plot(rows[x], rows[y], marker="o", markersize=3, linewidth=1.2, label=str(name))
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel or y)
+    ax.set_title(title)
+    ax.legend(frameon=False, fontsize=8)
     plt.close(fig)
     return fig

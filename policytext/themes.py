@@ -558,7 +558,7 @@ def theme_shares(tags: pd.DataFrame, units: pd.DataFrame, *, by: str | Sequence[
     require_columns(units, ["doc_id", "unit_id", *keys] + ([] if headings else ["is_heading"]), "units", "theme_shares")
     require_columns(tags, TAGS, "tags", "theme_shares")
     body = units if headings else units[~units["is_heading"].astype(bool)]
-    body = body[["doc_id", "unit_id", *keys]].assign(doc_id=lambda d: d["doc_id"].astype(str))
+    body = body[list(dict.fromkeys(["doc_id", "unit_id", *keys]))].assign(doc_id=lambda d: d["doc_id"].astype(str))
     sub = tags[(tags["subtheme"] != "") == (level == "subtheme")]
     nodes = [k for k in _tag_nodes(tags) if bool(k[1]) == (level == "subtheme")]
     hit = body.merge(sub[["doc_id", "unit_id", "theme", "subtheme"]], on=["doc_id", "unit_id"])

@@ -361,3 +361,10 @@ def test_theme_validation_counts(segmenter):
     assert table.loc["economic", "f1"] == 1.0
     assert table.loc["macro", "f1"] == pytest.approx((2 / 3 + 1) / 2)
     assert "cultural" not in table.index
+
+
+def test_theme_shares_by_document():
+    units = pd.DataFrame({"doc_id": ["a", "b"], "unit_id": [0, 0], "is_heading": [False, False],
+                          "text": ["加强党建。", "发展经济。"]})
+    shares = theme_shares(themes(units), units, by="doc_id").set_index(["doc_id", "theme"])
+    assert shares.loc[("a", "political"), "n_theme"] == 1 and shares.loc[("b", "political"), "n_theme"] == 0
