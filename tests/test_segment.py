@@ -5,6 +5,7 @@ import pytest
 
 import policytext as pt
 from policytext.errors import ResourceError
+from policytext.segment import default_segmenter
 from policytext.schemas import TOKENS, check_schema
 
 from .conftest import ROOT
@@ -65,8 +66,12 @@ def test_results_do_not_depend_on_call_order(reference_units):
     import jieba
 
     jieba.add_word("加快推动化工")  # mutate jieba's global tokenizer: ours must not notice
-    pt.tokens(reference_units, pt.Segmenter(hmm=True), pos=True)
+    tokens = pt.tokens(reference_units, pt.Segmenter(hmm=True), pos=True)
+    for stage in (pt.themes, pt.tone, pt.targets, pt.keywords):  # every other stage, in between
+        stage(reference_units)
+    pt.cooccurrence(tokens)
     assert pt.Segmenter().cut(text) == first
+    assert default_segmenter().cut(text) == first
     jieba.del_word("加快推动化工")
 
 
