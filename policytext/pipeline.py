@@ -370,11 +370,15 @@ class _Tools:
 
 @lru_cache(maxsize=4)
 def _tools(settings: _Settings) -> _Tools:
-    """The segmenter and codebooks of a worker process, built on its first chunk."""
-    from .segment import Segmenter
+    """The segmenter and codebooks of a worker process, built on its first chunk.
+
+    The segmenter is the process's shared default one, which the stage functions use
+    too, so jieba's dictionary is built once per process.
+    """
+    from .segment import default_segmenter
     from .themes import Codebook
 
-    return _Tools(Segmenter(), tuple(Codebook.load(name) for name in settings.codebooks))
+    return _Tools(default_segmenter(), tuple(Codebook.load(name) for name in settings.codebooks))
 
 
 class _SharedCuts:
