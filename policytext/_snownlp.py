@@ -13,20 +13,22 @@ files and the same floating-point arithmetic, so results are bit-identical:
 3. Naive Bayes (``snownlp.classification.bayes.Bayes.classify``) with the
    add-one counts of ``sentiment/sentiment.marshal.3``.
 
-Why it is fast (18-22x on one core, ``benchmarks/snownlp_speed.py``):
+Why it is fast (about 25x on one core, ``benchmarks/snownlp_speed.py``):
 snownlp evaluates ``log_prob`` 64 times per character, each time with six
 look-ups of nested-tuple keys in dictionaries of up to a million entries, and
-copies whole tag paths at every step. Here the bigram counts are regrouped by
-character pair once, at load; the ``uni + bi`` terms of a character bigram
-and the few non-zero trigram terms of a character trigram are computed once
-and cached; the Viterbi search runs on all distinct runs of a call at once,
-one character position per numpy step, with back-pointers; segmented runs
-and per-word log-frequencies are cached; the model files are read once per
-process, on first use.
+copies whole tag paths at every step. Here the bigram and trigram counts are
+regrouped by character n-gram once, at load; the ``uni + bi`` terms of the
+new character bigrams of a batch and the few non-zero trigram terms of its
+new character trigrams are computed together with numpy and cached; the
+Viterbi search runs on all distinct runs of a call at once, one character
+position per numpy step, with back-pointers; segmented runs and per-word
+log-frequencies are cached; the model files are read once per process, on
+first use.
 
 Exactness: every log-probability is computed by ``math.log`` on the same
 floating-point expression, in the same order, as ``log_prob`` (numpy only
-adds, compares and copies); path scores are the same sums; ties are broken as
+multiplies, divides, adds, compares and copies float64 values, each operation
+rounded as Python rounds it); path scores are the same sums; ties are broken as
 snownlp breaks them (``numpy.argmax`` keeps the first maximum, as snownlp's
 strict ``>`` update and ``max`` do). A trigram count is looked up only when
 both its bigrams have counts: training counts a trigram only together with
@@ -50,6 +52,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from math import exp, log
 from operator import itemgetter
 from pathlib import Path
@@ -184,25 +187,34 @@ def _bigram_index(bi: dict, path: Path) -> dict[str, tuple[int, ...]]:
     return index
 
 
-class _CharInfo(NamedTuple):
-    """What ``log_prob`` needs of one position's character ("" is BOS)."""
+def _trigram_index(tri: dict, path: Path) -> dict[str, tuple[int, ...]]:
+    """Group trigram counts by characters: ``{a + b + c: (i, count, i, count, ...)}``.
 
-    symbols: tuple[tuple[str, str], ...]  # the model's (character, tag) keys
+    ``i = t1 * 16 + t2 * 4 + t3``; keys of BOS positions are shorter, as in
+    :func:`_bigram_index`.
+    """
+    tags = _TAG_INDEX
+    index: dict[str, tuple[int, ...]] = {}
+    get = index.get
+    try:
+        for (k1, k2, k3), n in tri.items():
+            key = k1[0] + k2[0] + k3[0]
+            index[key] = get(key, ()) + (tags[k1[1]] * 16 + tags[k2[1]] * 4 + tags[k3[1]], n)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: malformed trigram key in 'tri' ({exc!r})") from exc
+    return index
+
+
+class _CharInfo(NamedTuple):
+    """What ``log_prob`` needs of one position's character ("" is BOS).
+
+    Four entries per field, one per tag; BOS has one tag (index 0): its
+    ``counts`` and ``terms`` are padded with zeros, its ``logs`` repeated.
+    """
+
     counts: tuple[int, ...]  # uni counts per tag
     terms: tuple[float, ...]  # l1 * uni.freq((char, tag))
     logs: tuple[float, ...]  # log of terms (-inf for 0)
-
-
-# A character bigram b c (``_Segmenter._pair``), a plain tuple for speed:
-# (row of _Segmenter._rows holding the logs of log_prob's uni + bi sums,
-#  per t2 the (t3, bi count, uni + bi sum) of the seen bigrams or () if none,
-#  the seen bigrams as (j * 4, t3, bi count, symbol of b, symbol of c) with
-#  j = t2 * 4 + t3, the symbols of c).
-_Pair = tuple
-# A character trigram a b c (``_Segmenter._trigram``): (row of _rows of the
-# bigram b c, 0 = all -inf for an unseen c; ((t1 * 16 + t2 * 4 + t3, log_prob)
-# where the trigram term is not zero, ...)).
-_Trigram = tuple
 
 
 def _table(model: dict, name: str, path: Path) -> dict:
@@ -213,12 +225,32 @@ def _table(model: dict, name: str, path: Path) -> dict:
     return table
 
 
+def _split_key(key: str, n: int) -> tuple[str, ...]:
+    """The ``n`` characters of an n-gram key; a shorter key starts with BOS ("")."""
+    return ("", "", *key)[-n:]
+
+
+def _flat_entries(index: dict[str, tuple[int, ...]], keys: list[str]) -> tuple[np.ndarray, ...]:
+    """``(owner, slot, count)`` arrays of the index entries of ``keys`` (owner = position in keys)."""
+    entries = [index.get(key, ()) for key in keys]
+    sizes = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries)) // 2
+    flat = np.fromiter(chain.from_iterable(entries), dtype=np.int64, count=2 * int(sizes.sum()))
+    return np.repeat(np.arange(len(keys)), sizes), flat[0::2], flat[1::2]
+
+
+def _logs_of(values: np.ndarray) -> list[float]:
+    """``math.log`` of each value (-inf for 0), as ``log_prob`` computes it."""
+    return [log(x) if x != 0 else _NEG_INF for x in values.tolist()]
+
+
 class _Segmenter:
     """``CharacterBasedGenerativeModel.tag`` + ``Seg.seg`` with cached tables.
 
     Tags are indexed b=0, m=1, e=2, s=3; the begin-of-sentence symbol has one
-    tag, index 0. A bigram's lists are indexed ``t2 * 4 + t3``, a trigram's 64
-    log-probabilities ``t1 * 16 + t2 * 4 + t3``.
+    tag, index 0. A character bigram b c has a row in three tables indexed
+    ``t2 * 4 + t3``: ``_logs`` (``log_prob`` when the trigram term is zero),
+    ``_counts`` (bigram counts) and ``_sums`` (``log_prob``'s ``uni + bi``);
+    a trigram's 64 log-probabilities are indexed ``t1 * 16 + t2 * 4 + t3``.
     """
 
     def __init__(self, model: dict, path: Path) -> None:
@@ -231,7 +263,7 @@ class _Segmenter:
         uni = _table(model, "uni", path)
         self.uni, self.uni_total = uni["d"], uni["total"]
         self.bigrams = _bigram_index(_table(model, "bi", path)["d"], path)
-        self.tri = _table(model, "tri", path)["d"]
+        self.trigrams = _trigram_index(_table(model, "tri", path)["d"], path)
         # (b, m, e, s) counts of every character seen in training: snownlp's
         # ``not_found`` test is "no uni count for any tag".
         self.chars: dict[str, tuple[int, ...]] = {}
@@ -246,12 +278,13 @@ class _Segmenter:
         self._clear_ngrams()
 
     def _clear_ngrams(self) -> None:
-        """Empty the bigram and trigram caches (``_rows`` row 0 stays all -inf)."""
-        self._pairs: dict[str, _Pair] = {}
-        self._trigrams: dict[str, _Trigram] = {}
-        self._rows = np.full((1024, 16), _NEG_INF)
+        """Empty the bigram and trigram caches (row 0 of the tables stays all -inf)."""
+        self._pairs: dict[str, int] = {}  # b + c -> row
+        self._cached: dict[str, tuple] = {}  # key -> (row, fixes)
+        self._logs = np.full((1024, 16), _NEG_INF)
+        self._counts = np.zeros((1024, 16))
+        self._sums = np.zeros((1024, 16))
         self._n_rows = 1
-        self._new_rows: list[list[float]] = []  # rows not yet copied into _rows
 
     def segment(self, runs: Iterable[str]) -> dict[str, list[str]]:
         """Segment runs of CJK characters into words (``snownlp.seg.single_seg``).
@@ -265,7 +298,7 @@ class _Segmenter:
         words = {run: self._runs.get(run) for run in runs}
         todo = [run for run, found in words.items() if found is None]
         for batch in _batches(todo, _BATCH_CHARS):
-            if len(self._trigrams) > _MAX_CACHED or len(self._pairs) > _MAX_CACHED:
+            if len(self._cached) > _MAX_CACHED or len(self._pairs) > _MAX_CACHED:
                 self._clear_ngrams()  # only between batches: rows are shared by index
             for run, tags in zip(batch, self._viterbi(batch)):
                 words[run] = _tags_to_words(run, tags)
@@ -275,92 +308,77 @@ class _Segmenter:
         return words
 
     def _char(self, char: str) -> _CharInfo:
-        """Symbols, ``uni`` counts and ``log_prob``'s uni terms of a position.
-
-        ``char`` is "" for BOS, whose one symbol has tag index 0.
-        """
+        """``uni`` counts and ``log_prob``'s uni terms of a position ("" for BOS)."""
         info = self._info.get(char)
         if info is None:  # BOS and at most every character of the model
-            if char:
-                symbols = tuple((char, t) for t in _TAGS)
-                counts = self.chars.get(char, (0, 0, 0, 0))
-            else:
-                symbols, counts = (_BOS,), (self.uni.get(_BOS, 0),)
+            counts = self.chars.get(char, (0, 0, 0, 0)) if char else (self.uni.get(_BOS, 0),)
             # log_prob's first term: self.l1 * self.uni.freq(s3)
             terms = tuple(self.l1 * (n / self.uni_total) for n in counts)
             logs = tuple(log(x) if x != 0 else _NEG_INF for x in terms)
-            info = self._info[char] = _CharInfo(symbols, counts, terms, logs)
+            pad = (0,) * (4 - len(counts))
+            info = self._info[char] = _CharInfo(counts + pad, terms + pad, logs * (4 // len(logs)))
         return info
 
-    def _pair(self, b: str, c: str) -> _Pair:
-        """Compute and cache ``log_prob``'s ``uni + bi`` sums for b c, and their logs.
+    def _add_pairs(self, keys: list[str]) -> None:
+        """Compute and cache the rows of new character bigrams b c (keys ``b + c``).
 
-        The logs (``t2 * 4 + t3``) go to a new row of ``_rows``; they are
-        ``log_prob``'s whenever its trigram term is zero. ``b`` is "" for BOS
-        (then only ``t2 = 0`` is meaningful). Returns a ``_Pair`` tuple.
+        A row holds ``log_prob``'s ``uni + bi`` sums and their logs (``t2 * 4 +
+        t3``); the logs are ``log_prob``'s whenever its trigram term is zero.
+        ``b`` is "" for BOS (then only ``t2 = 0`` is meaningful).
         """
-        key = b + c  # the length tells ("", "") and ("", c) from (b, c)
-        info = self._info
-        symbols_b, counts_b, _, _ = info.get(b) or self._char(b)
-        symbols_c, _, terms_c, logs_c = info.get(c) or self._char(c)
-        logs = list(logs_c) * (16 // len(logs_c))  # where bi.get(...) is 0
-        entry = self.bigrams.get(key)
-        following: tuple = ()
-        seen_pairs = []
-        if entry:
-            l2 = self.l2
-            seen: list[list[tuple[int, int, float]]] = [[] for _ in symbols_b]
-            for k in range(0, len(entry), 2):
-                j, n = entry[k], entry[k + 1]
-                t2, t3 = divmod(j, 4)
-                count_b = counts_b[t2]
-                p = terms_c[t3] + ((l2 * n) / count_b if count_b != 0 else 0)
-                logs[j] = log(p) if p != 0 else _NEG_INF
-                seen[t2].append((t3, n, p))
-                seen_pairs.append((j * 4, t3, n, symbols_b[t2], symbols_c[t3]))
-            following = tuple(map(tuple, seen))
-        row = self._n_rows
-        self._new_rows.append(logs)
-        self._n_rows += 1
-        pair = self._pairs[key] = (row, following, tuple(seen_pairs), symbols_c)
-        return pair
+        chars = [_split_key(key, 2) for key in keys]
+        b_info = [self._char(b) for b, _ in chars]
+        c_info = [self._char(c) for _, c in chars]
+        counts_b = np.array([info.counts for info in b_info], dtype=np.float64)
+        terms_c = np.array([info.terms for info in c_info])
+        logs = np.tile(np.array([info.logs for info in c_info]), (1, 4))  # where bi.get(...) is 0
+        counts, sums = np.zeros_like(logs), np.zeros_like(logs)
+        pair, j, n = _flat_entries(self.bigrams, keys)
+        count_b = counts_b[pair, j // 4]
+        bi = np.zeros(len(n))
+        np.divide(self.l2 * n, count_b, out=bi, where=count_b != 0)
+        p = terms_c[pair, j % 4] + bi
+        logs[pair, j] = _logs_of(p)
+        counts[pair, j] = n
+        sums[pair, j] = p
+        rows = self._new_rows(logs, counts, sums)
+        self._pairs.update(zip(keys, rows))
 
-    def _flush_rows(self) -> np.ndarray:
-        """Copy new bigram rows into ``_rows`` (growing it) and return it."""
-        if self._new_rows:
-            if self._n_rows > len(self._rows):
-                grown = np.empty((max(2 * len(self._rows), self._n_rows), 16))
-                grown[: len(self._rows)] = self._rows
-                self._rows = grown
-            self._rows[self._n_rows - len(self._new_rows) : self._n_rows] = self._new_rows
-            self._new_rows = []
-        return self._rows
+    def _new_rows(self, logs: np.ndarray, counts: np.ndarray, sums: np.ndarray) -> range:
+        """Append rows to the three bigram tables (growing them); return their indices."""
+        start, end = self._n_rows, self._n_rows + len(logs)
+        if end > len(self._logs):
+            size = max(2 * len(self._logs), end)
+            self._logs, self._counts, self._sums = (
+                np.concatenate([table[:start], np.empty((size - start, 16))])
+                for table in (self._logs, self._counts, self._sums))
+        self._logs[start:end], self._counts[start:end], self._sums[start:end] = logs, counts, sums
+        self._n_rows = end
+        return range(start, end)
 
-    def _trigram(self, key: str) -> _Trigram:
-        """Compute and cache ``log_prob`` at the last position of ``key`` (1 to 3 characters).
+    def _add_trigrams(self, keys: list[str]) -> None:
+        """Compute and cache ``log_prob`` at the last position of each new key (1 to 3 characters).
 
-        A key shorter than 3 starts with BOS. Returns ``(row, fixes)``:
-        ``log_prob(a t1, b t2, c t3)`` is ``_rows[row, t2 * 4 + t3]`` (that
-        of :meth:`_pair` b c) except at the ``(t1 * 16 + t2 * 4 + t3, value)``
-        of ``fixes``, where the trigram term is not zero.
+        Caches ``(row, fixes)``: ``log_prob(a t1, b t2, c t3)`` is ``_logs[row,
+        t2 * 4 + t3]`` (that of bigram b c) except at the ``(t1 * 16 + t2 * 4 +
+        t3, value)`` of ``fixes``, where the trigram term is not zero.
         """
-        a, b, c = key if len(key) == 3 else ("", "", *key)[-3:]
-        pairs = self._pairs
-        _, _, ab_seen, _ = pairs.get(a + b) or self._pair(a, b)
-        row, bc_following, _, symbols_c = pairs.get(b + c) or self._pair(b, c)
-        fixes = []
-        if ab_seen and bc_following:
-            tri, l3 = self.tri, self.l3
-            # The trigram term is div(...) = 0 unless bigram (a t1, b t2) was
-            # seen, and a trigram is counted only with its bigram (b t2, c t3).
-            for col, t2, count_ab, k1, k2 in ab_seen:  # col = t1 * 16 + t2 * 4
-                for t3, _, sum_bc in bc_following[t2]:
-                    n = tri.get((k1, k2, symbols_c[t3]), 0)
-                    if n:
-                        p = sum_bc + (l3 * n) / count_ab
-                        fixes.append((col + t3, log(p) if p != 0 else _NEG_INF))
-        found = self._trigrams[key] = (row, tuple(fixes))
-        return found
+        split = [_split_key(key, 3) for key in keys]
+        ab = [a + b for a, b, _ in split]
+        bc = [b + c for _, b, c in split]
+        self._add_pairs([k for k in dict.fromkeys(ab + bc) if k not in self._pairs])
+        row_ab = np.array([self._pairs[k] for k in ab], dtype=np.intp)
+        row_bc = np.array([self._pairs[k] for k in bc], dtype=np.intp)
+        owner, i, n = _flat_entries(self.trigrams, keys)
+        count_ab = self._counts[row_ab[owner], i // 4]
+        # snownlp's trigram term is div(...) = 0 unless both bigrams were seen.
+        seen = (n != 0) & (count_ab != 0) & (self._counts[row_bc[owner], i % 16] != 0)
+        owner, i, n, count_ab = owner[seen], i[seen], n[seen], count_ab[seen]
+        p = self._sums[row_bc[owner], i % 16] + (self.l3 * n) / count_ab
+        fixes: list[list] = [[] for _ in keys]
+        for k, col, value in zip(owner.tolist(), i.tolist(), _logs_of(p)):
+            fixes[k].append((col, value))
+        self._cached.update(zip(keys, zip(row_bc.tolist(), map(tuple, fixes))))
 
     def _log_probs(self, runs: list[str], order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Log-probabilities of every (position, run), position-major.
@@ -374,12 +392,15 @@ class _Segmenter:
             at the k-th (position, run), ``known[k]`` whether its character
             was seen in training (if not, ``lp[k]`` is unused).
         """
-        chars, trigram, cache = self.chars, self._trigram, self._trigrams
-        dead = (0, ())
+        chars, cache = self.chars, self._cached
         keys = [run[max(i - 2, 0) : i + 1] for run in runs for i in range(len(run))]
-        found = [cache.get(key) or (trigram(key) if key[-1] in chars else dead) for key in keys]
+        new = [key for key in dict.fromkeys(keys) if key not in cache and key[-1] in chars]
+        if new:
+            self._add_trigrams(new)
+        dead = (0, ())  # an unseen character
+        found = [cache.get(key, dead) for key in keys]
         rows = np.fromiter(map(itemgetter(0), found), dtype=np.intp, count=len(found))[order]
-        lp = np.tile(self._flush_rows()[rows], (1, 4))
+        lp = np.tile(self._logs[rows], (1, 4))
         fixes = [(k, col, val) for k, fix in enumerate(map(itemgetter(1), found)) if fix for col, val in fix]
         if fixes:
             at, col, val = zip(*fixes)
@@ -387,7 +408,6 @@ class _Segmenter:
             position[order] = np.arange(len(order))
             lp[position[list(at)], list(col)] = val
         return lp, rows != 0
-
     def _viterbi(self, runs: list[str]) -> list[list[int]]:
         """Return snownlp's best tag path (tag indices) for every run.
 

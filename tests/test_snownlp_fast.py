@@ -152,7 +152,7 @@ def test_shipped_model_counts_ngrams_with_their_parts():
     bigrams, chars, tags = segmenter.bigrams, segmenter.chars, _snownlp._TAG_INDEX
     assert all(len(key) == 2 or key in chars or key == "" for key in bigrams)
     missing = []
-    for (k1, k2, k3), n in segmenter.tri.items():
+    for (k1, k2, k3), n in _snownlp._read_marshal(_snownlp._snownlp_dir() / "seg" / "seg.marshal.3")["tri"]["d"].items():
         for (x, tx), (y, ty) in ((k1, k2), (k2, k3)):
             entry = bigrams.get(x + y, ())
             if n and tags[tx] * 4 + tags[ty] not in entry[0::2]:
