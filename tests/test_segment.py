@@ -125,3 +125,77 @@ def test_user_dictionary_file_works(tmp_path):
 def test_tokenizer_cache_is_private():
     tokenizer = pt.Segmenter().tokenizer
     assert "/tmp/jieba.cache" not in tokenizer.cache_file and "policytext" in tokenizer.cache_file
+
+
+def _jieba_spans(seg: pt.Segmenter, text: str) -> list[tuple[str, int, int]]:
+    """The reference: number runs whole, jieba's own tokenizer (HMM off) on the text between them."""
+    from policytext.segment import _NUMBER_RUN
+
+    spans, done = [], 0
+    for number in [*_NUMBER_RUN.finditer(text), None]:
+        end = number.start() if number else len(text)
+        if end > done:
+            spans += [(w, done + s, done + e) for w, s, e in seg.tokenizer.tokenize(text[done:end], HMM=False)]
+        if number:
+            spans.append((number.group(), *number.span()))
+            done = number.end()
+    return spans
+
+
+EDGE_CASES = [
+    "", " ", "   ", "\n", "\r\n", "\r\r\n\n", "\t\u3000\xa0", "abc", "a b c", "x", "-", "%", "..", "a.b_c-d",
+    "GDP增长6.5%左右", "推进A股和B股", "C++与C#、AT&T", "5G网络", "互联网+政务服务", "中国制造2025",
+    "卡拉OK厅", "T恤衫", "1,234.5亿元，3,5个，82%，１２３％，０．５", "Ａｂｃ全角字母", "ｱｲｳ",
+    "。。。！？、；：“”（）【】——……", "鿕鿔㐀𠀀推进鿕", "γ射线", "😀推进😀", "\x00推进\x00",
+    "发展\n\n改革\r\n开放", "上髎，中坜的", "功亏一篑、不寒而慄",  # characters that start no word
+    "推进" * 3000, "的" * 2000, "a" * 500 + "推进", "区镇以加快推动化工产业转型升级为目标。" * 200,
+]
+
+
+def _fuzz(seg: pt.Segmenter, count: int, seed: int) -> list[str]:
+    """Random texts: dictionary words mixed with Latin, digits, punctuation, spaces, rare characters."""
+    import random
+
+    rng = random.Random(seed)
+    words = [w for w, f in seg.tokenizer.FREQ.items() if f]
+    odd = list("abcXYZ 09０９.,%．％，。、()+#&_-/·\t\n\r\u3000鿕㐀γ😀Ａ")
+    return ["".join(rng.choice(words) if rng.random() < 0.7 else rng.choice(odd)
+                    for _ in range(rng.randint(1, 15))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("dictionary", ["policy", None])
+def test_fast_segmentation_equals_jieba(dictionary, national, reference_docs):
+    seg = pt.Segmenter(dictionary=dictionary)
+    lines = [line for text in [*national["text"], *reference_docs["text"]] for line in text.splitlines()]
+    texts = EDGE_CASES + lines[::7] + _fuzz(seg, 3000, seed=7)
+    differ = [text[:60] for text in texts if seg.cut_spans(text) != _jieba_spans(seg, text)]
+    assert len(texts) > 5000 and differ == []
+
+
+def test_ties_go_to_the_longer_word_as_in_jieba(tmp_path):
+    # 丒 / 丗丟 and 丒丗 / 丟 score exactly the same (the same two floats added): jieba's route
+    # takes the longer first word.
+    path = tmp_path / "tie.txt"
+    path.write_text("# version: 1\n丒丗 1000 n\n丗丟 1000 n\n丒 5 n\n丟 5 n\n", encoding="utf-8")
+    seg = pt.Segmenter(dictionary=path)
+    assert seg.cut("丒丗丟") == ["丒丗", "丟"] == [w for w, _, _ in _jieba_spans(seg, "丒丗丟")]
+
+
+def test_fast_segmentation_follows_jiebas_patterns():
+    import jieba
+
+    from policytext.segment import _HAN
+
+    assert jieba.re_han_default.pattern == f"([{_HAN}]+)"
+    assert jieba.re_skip_default.pattern == "(\r\n|\\s)" and jieba.re_eng.pattern == "[a-zA-Z0-9]"
+
+
+def test_cache_is_rebuilt_when_unreadable(tmp_path):
+    from policytext.segment import _cached
+
+    path, builds = tmp_path / "words.pickle", []
+    build = lambda: builds.append(1) or {"word": -1.5}  # noqa: E731
+    assert _cached(path, build) == _cached(path, build) == {"word": -1.5} and len(builds) == 1
+    path.write_bytes(b"not a pickle")
+    assert _cached(path, build) == {"word": -1.5} and len(builds) == 2
+    assert list(tmp_path.iterdir()) == [path]  # no temporary files left
