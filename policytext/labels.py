@@ -7,13 +7,16 @@ and say who coded what, when and how; the rest is an ordinary CSV table.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import InputError
+from .schemas import TAGS, empty_table, require_columns
 
-__all__ = ["read_labels", "coder_agreement"]
+__all__ = ["read_labels", "coder_agreement", "coded_tags"]
 
 
 def read_labels(path: str | Path) -> pd.DataFrame:
@@ -71,3 +74,52 @@ def coder_agreement(first: pd.DataFrame, second: pd.DataFrame, columns: list[str
         kappa = 1.0 if expected == 1 else (observed - expected) / (1 - expected)
         rows.append((column, len(both), observed, kappa))
     return pd.DataFrame(rows, columns=["column", "n", "agreement", "kappa"])
+
+
+def coded_tags(labels: pd.DataFrame, units: pd.DataFrame, themes: list[str], *,
+               codebook: str = "hand-coded") -> pd.DataFrame:
+    """The hand codes of labelled sentences as a tags table of ``units``, to compare with a tagger.
+
+    Labelled sentences and units may be cut differently (a label file splits at ；, the
+    units split off run-in headings), so a unit gets the codes of every labelled sentence
+    of its document that it contains or that contains it, after NFKC folding and removing
+    punctuation and spaces. Units that no labelled sentence matches get no row.
+
+    Args:
+        labels: a label table with ``doc`` (the unit's doc_id), ``text`` and one 0/1
+            column per theme id.
+        units: a units table (doc_id, unit_id, text).
+        themes: the theme columns of ``labels``, in codebook order.
+        codebook: the value of the ``codebook`` column.
+
+    Returns:
+        A ``tags`` table (doc_id, unit_id, codebook, theme, subtheme "", score 1.0,
+        evidence = the matched item_ids), one row per unit and coded theme.
+
+    Example:
+        >>> lab = pd.DataFrame({"item_id": ["a"], "doc": ["d"], "text": ["一要抓好维稳，压实信访责任。"],
+        ...                     "social": [1], "economic": [0]})
+        >>> u = pd.DataFrame({"doc_id": ["d", "d"], "unit_id": [0, 1], "text": ["一要抓好维稳，", "压实信访责任。"]})
+        >>> coded_tags(lab, u, ["economic", "social"])[["unit_id", "theme"]].values.tolist()
+        [[0, 'social'], [1, 'social']]
+    """
+    require_columns(labels, ("item_id", "doc", "text", *themes), "labels", "coded_tags")
+    require_columns(units, ("doc_id", "unit_id", "text"), "units", "coded_tags")
+    items = [(str(r["doc"]), _folded(r["text"]), r["item_id"], [t for t in themes if int(r[t]) == 1])
+             for r in labels.to_dict("records")]
+    rows = []
+    for doc_id, unit_id, text in zip(units["doc_id"].astype(str), units["unit_id"], units["text"]):
+        unit = _folded(text)
+        matched = [(item_id, codes) for doc, item, item_id, codes in items
+                   if doc == doc_id and unit and item and (unit in item or item in unit)]
+        evidence = " ".join(item_id for item_id, _ in matched)
+        coded = {t for _, codes in matched for t in codes}
+        rows += [(doc_id, int(unit_id), codebook, t, "", 1.0, evidence) for t in themes if t in coded]
+    table = pd.DataFrame(rows, columns=list(TAGS)) if rows else empty_table(TAGS)
+    return table.astype(TAGS)
+
+
+def _folded(text: str) -> str:
+    """NFKC-folded text without punctuation or spaces, for matching differently cut sentences."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", str(text)))
+

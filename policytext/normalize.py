@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_OR_PUNCT = re.compile(f"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》]")
 _WIDE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 _SPACE = " \t\u3000\u00a0"
+_SPACE_CHAR = re.compile(f"[{_SPACE}]")
+_ASCII_PUNCT = re.compile("[,;:!?]")
+_PAREN_OR_LINE_END = re.compile("[()\n]")
 _NEAR = 6  # ASCII punctuation within this many characters of Chinese text is Chinese punctuation
 _FINAL = "。！？；：”’」』）…"
 # Outline markers that start a line (after normalisation); see policytext.structure.
@@ -92,10 +96,17 @@ def normalized(docs, *, to_simplified: bool = False) -> pd.DataFrame:
 
 
 def _keep(chars, index, keep):
-    return [c for c, k in zip(chars, keep) if k], [i for i, k in zip(index, keep) if k]
+    return list(compress(chars, keep)), list(compress(index, keep))
+
+
+def _positions(chars, pattern: re.Pattern) -> list[int]:
+    """Indices of the characters matched by a one-character ``pattern``."""
+    return [m.start() for m in pattern.finditer("".join(chars))]
 
 
 def _line_ends(chars, index):
+    if "\r" not in chars:
+        return chars, index
     keep = [not (c == "\r" and i + 1 < len(chars) and chars[i + 1] == "\n") for i, c in enumerate(chars)]
     chars, index = _keep(chars, index, keep)
     return ["\n" if c == "\r" else c for c in chars], index
@@ -108,9 +119,7 @@ def _is_cjk(char: str) -> bool:
 def _spaces(chars, index):
     keep = [True] * len(chars)
     n = len(chars)
-    for i, c in enumerate(chars):
-        if c not in _SPACE:
-            continue
+    for i in _positions(chars, _SPACE_CHAR):
         j = i
         while j > 0 and chars[j - 1] in _SPACE:
             j -= 1
@@ -133,13 +142,13 @@ def _neighbour(chars, i, step):
 
 def _punctuation(chars):
     out = list(chars)
-    for i, c in enumerate(chars):
-        if c in ",;:!?":
-            before, after = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
-            if c in ",:" and before.isdigit() and after.isdigit():
-                continue
-            if any(map(_is_cjk, chars[max(0, i - _NEAR):i + _NEAR + 1])):
-                out[i] = _WIDE[c]
+    for i in _positions(chars, _ASCII_PUNCT):
+        c = chars[i]
+        before, after = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
+        if c in ",:" and before.isdigit() and after.isdigit():
+            continue
+        if any(map(_is_cjk, chars[max(0, i - _NEAR):i + _NEAR + 1])):
+            out[i] = _WIDE[c]
     for open_at, close_at in _paren_pairs(chars):
         inner = chars[open_at + 1:close_at]
         outside = chars[open_at - 1:open_at] + chars[close_at + 1:close_at + 2]
@@ -150,7 +159,8 @@ def _punctuation(chars):
 
 def _paren_pairs(chars):
     stack, pairs = [], []
-    for i, c in enumerate(chars):
+    for i in _positions(chars, _PAREN_OR_LINE_END):
+        c = chars[i]
         if c == "(":
             stack.append(i)
         elif c == ")" and stack:

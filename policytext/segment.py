@@ -369,18 +369,26 @@ def tokens(units: pd.DataFrame, segmenter: Segmenter | None = None, *, pos: bool
         ['加快', '河湖长制', '建设']
     """
     seg = segmenter or default_segmenter()
-    offsets = units["start"] if "start" in units.columns else pd.Series(0, index=units.index)
-    rows = []
-    for doc_id, unit_id, text, offset in zip(units["doc_id"], units["unit_id"], units["text"], offsets):
-        found = seg.tag(text) if pos else [Token(w, "", s, e) for w, s, e in seg.cut_spans(text)]
-        pos_in_unit = 0
-        for tok in found:
-            if tok.word.isspace():
-                continue
-            rows.append((doc_id, unit_id, pos_in_unit, tok.word, tok.tag, seg.is_stop(tok.word),
-                         offset + tok.start, offset + tok.end))
-            pos_in_unit += 1
-    table = pd.DataFrame(rows, columns=list(TOKENS)) if rows else empty_table(TOKENS)
+    offsets = units["start"].tolist() if "start" in units.columns else [0] * len(units)
+    columns: dict[str, list] = {name: [] for name in TOKENS}
+    stops: dict[str, bool] = {}  # is_stop per word, looked up once
+    for doc_id, unit_id, text, offset in zip(units["doc_id"].tolist(), units["unit_id"].tolist(),
+                                             units["text"].tolist(), offsets):
+        found = seg.tag(text) if pos else [(w, "", s, e) for w, s, e in seg.cut_spans(text)]
+        words = [tok for tok in found if not tok[0].isspace()]
+        for word, tag, start, end in words:
+            stop = stops.get(word)
+            if stop is None:
+                stop = stops[word] = seg.is_stop(word)
+            columns["word"].append(word)
+            columns["tag"].append(tag)
+            columns["is_stop"].append(stop)
+            columns["start"].append(offset + start)
+            columns["end"].append(offset + end)
+        columns["doc_id"] += [doc_id] * len(words)
+        columns["unit_id"] += [unit_id] * len(words)
+        columns["pos_in_unit"] += range(len(words))
+    table = pd.DataFrame(columns) if columns["word"] else empty_table(TOKENS)
     table = table.astype(TOKENS)
     table.attrs["segmenter"] = seg.info
     return table

@@ -26,9 +26,10 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Literal
 
@@ -77,6 +78,16 @@ class ToneLexicon:
     max_len: int
     label: str
     sha256: str
+
+    @cached_property
+    def _prefixes(self) -> frozenset[str]:
+        """Every prefix of every cue, the empty one included: a text outside it begins no cue."""
+        return frozenset(cue[:n] for cue in self.cues for n in range(len(cue) + 1))
+
+    @cached_property
+    def _inside_memo(self) -> dict[str, tuple[tuple[int, int, Cue], ...]]:
+        """token -> the cues strictly inside it (``_cues_inside``), filled as tokens are met."""
+        return {}
 
 
 @lru_cache(maxsize=8)
@@ -162,31 +173,46 @@ def cue_matches(tokens: Sequence[str], lexicon: ToneLexicon) -> list[Match]:
         >>> [(m.cue.cue, m.cue.category) for m in cue_matches(["尚未", "完成"], tone_lexicon())]
         [('尚未', 'negation'), ('完成', 'achievement')]
     """
-    clauses = np.cumsum([tok in _PUNCT or not tok.strip() for tok in tokens]).tolist()
-    offsets = np.cumsum([0] + [len(tok) for tok in tokens]).tolist()
+    clauses = list(accumulate([tok in _PUNCT or not tok.strip() for tok in tokens], initial=0))[1:]
+    offsets = list(accumulate(map(len, tokens), initial=0))
     found = []
+    prefixes, cues_of = lexicon._prefixes, lexicon.cues
     for first, token in enumerate(tokens):
-        found.extend(_inside_token(token, first, offsets[first], clauses[first], lexicon))
+        if len(token) > 2:
+            found.extend(_inside_token(token, first, offsets[first], clauses[first], lexicon))
+        if token not in prefixes:
+            continue
         text = ""
         for last in range(first, len(tokens)):
             text += tokens[last]
-            if len(text) > lexicon.max_len:
+            if text not in prefixes:
                 break
-            found.extend(Match(cue, first, last, offsets[first], offsets[last + 1], clauses[first])
-                         for cue in lexicon.cues.get(text, ()))
+            cues = cues_of.get(text)
+            if cues:
+                found.extend(Match(cue, first, last, offsets[first], offsets[last + 1], clauses[first])
+                             for cue in cues)
     return sorted(found, key=lambda m: (m.start, m.end))
 
 
 def _inside_token(token: str, index: int, offset: int, clause: int,
                   lexicon: ToneLexicon) -> list[Match]:
     """Cues of 2+ characters standing strictly inside ``token`` (not the whole token)."""
-    found = []
+    spans = lexicon._inside_memo.get(token)
+    if spans is None:
+        spans = lexicon._inside_memo[token] = tuple(_cues_inside(token, lexicon))
+    return [Match(cue, index, index, offset + i, offset + j, clause) for i, j, cue in spans]
+
+
+def _cues_inside(token: str, lexicon: ToneLexicon) -> Iterator[tuple[int, int, Cue]]:
+    """``(start, end, cue)`` of every cue of 2+ characters strictly inside ``token``."""
     for i in range(len(token)):
-        for j in range(i + 2, min(len(token), i + lexicon.max_len) + 1):
+        for j in range(i + 2, len(token) + 1):
+            piece = token[i:j]
+            if piece not in lexicon._prefixes:
+                break
             if j - i < len(token):
-                found.extend(Match(cue, index, index, offset + i, offset + j, clause)
-                             for cue in lexicon.cues.get(token[i:j], ()))
-    return found
+                for cue in lexicon.cues.get(piece, ()):
+                    yield i, j, cue
 
 
 def features(tokens: Sequence[str], part: str, lexicon: ToneLexicon) -> dict[str, float]:
@@ -209,7 +235,11 @@ def features(tokens: Sequence[str], part: str, lexicon: ToneLexicon) -> dict[str
         >>> f["dir>ach"], f["cue=完成/achievement"], f["b=要|完成"]
         (1.0, 1.0, 1.0)
     """
-    matches = cue_matches(tokens, lexicon)
+    return _features(tokens, part, cue_matches(tokens, lexicon))
+
+
+def _features(tokens: Sequence[str], part: str, matches: list[Match]) -> dict[str, float]:
+    """:func:`features` of a sentence whose cue matches are known."""
     feats: dict[str, float] = {f"part={part}": 1.0}
     for m in matches:
         key = f"cat={m.cue.category}"
@@ -220,7 +250,7 @@ def features(tokens: Sequence[str], part: str, lexicon: ToneLexicon) -> dict[str
         feats[f"part={part}&cat={category}"] = 1.0
     feats.update(_interactions(matches, tokens))
     words = [tok for tok in tokens if tok.strip() and tok not in _PUNCT]
-    if any(ch.isdigit() for word in words for ch in word):
+    if any(map(str.isdigit, "".join(words))):
         feats["has_number"] = 1.0
     feats.update({f"w={w}": 1.0 for w in words})
     feats.update({f"b={a}|{b}": 1.0 for a, b in zip(words, words[1:])})
@@ -240,13 +270,13 @@ def _interactions(matches: list[Match], tokens: Sequence[str]) -> dict[str, floa
                 if name:
                     out[name] = 1.0
     if matches:
-        clauses = [m.clause for m in matches]
+        last_clause = max(m.clause for m in matches)
         first_word = next((i for i, tok in enumerate(tokens) if tok.strip() and tok not in _PUNCT), -1)
         lead = min((m.start for m in matches if m.first == first_word), default=-1)
         for m in matches:
             if m.start == lead and m.cue.category in _TONE_CATEGORIES:
                 out[f"lead={m.cue.category}"] = 1.0
-            if m.clause == max(clauses) and m.cue.category in _TONE_CATEGORIES:
+            if m.clause == last_clause and m.cue.category in _TONE_CATEGORIES:
                 out[f"last={m.cue.category}"] = 1.0
     return out
 
@@ -304,10 +334,11 @@ class ToneModel:
     def decision(self, feats: Iterable[dict[str, float]]) -> np.ndarray:
         """Decision values (n_samples, n_classes) of feature dicts; unknown features ignored."""
         rows = []
+        index = self.index
         for f in feats:
-            hits = [(self.index[k], v) for k, v in f.items() if k in self.index]
-            idx = np.array([i for i, _ in hits], dtype=np.int64)
-            val = np.array([v for _, v in hits], dtype=np.float64)
+            known = [k for k in f if k in index]
+            idx = np.array([index[k] for k in known], dtype=np.int64)
+            val = np.array([f[k] for k in known], dtype=np.float64)
             rows.append(self.intercept + val @ self.coef[idx])
         return np.array(rows).reshape(-1, len(self.classes))
 
@@ -428,8 +459,9 @@ def _policy_tone(units: pd.DataFrame, segmenter) -> tuple[pd.DataFrame, dict]:
     model, record = shipped_model()
     lexicon = tone_lexicon()
     seg = segmenter or default_segmenter()
-    token_lists = [seg.cut(text) for text in units["text"]]
-    proba = model.proba(features(toks, part, lexicon) for toks, part in zip(token_lists, parts))
+    token_lists = [seg.cut(text) for text in units["text"].tolist()]
+    match_lists = [cue_matches(toks, lexicon) for toks in token_lists]
+    proba = model.proba(_features(*sentence) for sentence in zip(token_lists, parts, match_lists))
     col = {c: i for i, c in enumerate(model.classes)}
     table = pd.DataFrame({
         "doc_id": units["doc_id"].astype(str).to_numpy(),
@@ -437,7 +469,7 @@ def _policy_tone(units: pd.DataFrame, segmenter) -> tuple[pd.DataFrame, dict]:
         "method": "policy",
         "score": proba[:, col["achievement"]] - proba[:, col["problem"]],
         "label": np.array(model.classes)[proba.argmax(axis=1)],
-        "evidence": [evidence(cue_matches(toks, lexicon)) for toks in token_lists],
+        "evidence": [evidence(matches) for matches in match_lists],
     })
     attrs = {"method": "policy", "model": f"{MODEL_FILE} v{record.get('version', '?')}",
              "lexicon": lexicon.label, "segmenter": getattr(seg, "info", {})}

@@ -53,6 +53,7 @@ _RUN_IN = [  # (type, pattern)
     ("首先", re.compile(r"(?:首先|其次|再次|最后)(?=[，、])")),
 ]
 _SENTENCE_END = "。！？；"
+_QUOTE_OR_END = re.compile(f"[“”{_SENTENCE_END}]")
 _MARKER_START = "。！？"
 _SHORT_HEADING = 40
 _REVIEW = re.compile(r"回顾|总结|过去(?:一|五|十)?年|[上去]年工作")
@@ -119,9 +120,9 @@ def units(docs, *, to_simplified: bool = False) -> pd.DataFrame:
         [[1, '一、', 'review', '一、2017年工作回顾'], [1, '', 'review', '今年完成投资10亿元。']]
     """
     table = as_documents(docs)
-    frames = [_document_units(row.doc_id, row.text, row.year, to_simplified)
-              for row in table.itertuples(index=False)]
-    result = pd.concat(frames, ignore_index=True) if frames else empty_table(UNITS)
+    rows = [unit for row in table.itertuples(index=False)
+            for unit in _document_units(row.doc_id, row.text, row.year, to_simplified)]
+    result = pd.DataFrame(rows, columns=list(UNITS)) if len(table) else empty_table(UNITS)
     return result.astype(UNITS)
 
 
@@ -193,7 +194,8 @@ def _heading_text(text: str, marker: str) -> str:
     return text[len(marker):].rstrip("。，；：！？ ")
 
 
-def _document_units(doc_id, raw: str, year, to_simplified: bool) -> pd.DataFrame:
+def _document_units(doc_id, raw: str, year, to_simplified: bool) -> list[tuple]:
+    """The units of one document, as rows of the ``units`` table."""
     norm = normalize(raw, to_simplified=to_simplified)
     pieces = list(_pieces(norm.text, raw, norm))
     texts = [norm.text[p.text_start:p.text_end] for p in pieces]
@@ -222,7 +224,7 @@ def _document_units(doc_id, raw: str, year, to_simplified: bool) -> pd.DataFrame
         start, end = norm.raw_span(piece.text_start, piece.text_end)
         rows.append((doc_id, len(rows), piece.para_no, piece.sent_no, level, piece.marker, tree.path,
                      bool(piece.marker), part, text, start, end))
-    return pd.DataFrame(rows, columns=list(UNITS))
+    return rows
 
 
 def _part_of_heading(text: str) -> str | None:
@@ -279,12 +281,13 @@ def _paragraph_pieces(line: str, offset: int, para_no: int):
 def _sentences(line: str):
     """(start, end) of each sentence of a paragraph; never splits inside “…”."""
     depth, start = 0, 0
-    for i, char in enumerate(line):
+    for found in _QUOTE_OR_END.finditer(line):
+        i, char = found.start(), found.group()
         if char == "“":
             depth += 1
         elif char == "”":
             depth = max(0, depth - 1)
-        elif char in _SENTENCE_END and depth == 0:
+        elif depth == 0:
             end = i + 1
             while end < len(line) and line[end] in "”’）":
                 end += 1

@@ -69,12 +69,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 import yaml
 
+from ._phrases import PhraseFinder
 from .errors import CodebookError, InputError
 from .labels import read_labels
 from .schemas import TAGS, require_columns
@@ -126,6 +128,9 @@ class Match(NamedTuple):
     term: str
     node: tuple[str, str]  # (theme, subtheme) with subtheme "" for the theme's own terms
     weight: float
+
+
+_EVIDENCE_ORDER = attrgetter("start", "end", "term", "node")
 
 
 @dataclass(frozen=True)
@@ -193,20 +198,28 @@ class Codebook:
             words: ``(word, start, end)`` spans of the segmented text; ``None`` lets every
                 term match anywhere (substring mode).
         """
-        bounds = _Bounds(words) if words is not None else None
-        hits: dict[tuple[str, str], list[Match]] = {}
-        for start, end, term, key in self._term_occurrences(text):
-            if term.substring or self.default_mode == "substring" or bounds is None or bounds.allows(start, end):
-                hits.setdefault(key, []).append(Match(start, end, term.text, key, term.weight))
+        hits = self._term_hits(text, words)
+        for key, pattern, weight in self._patterns:
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    hits.setdefault(key, []).append(Match(m.start(), m.end(), m.group(0), key, weight))
         found = []
-        for node in self._nodes():
-            key = (node.parent or node.id, node.id if node.parent else "")
-            node_hits = hits.get(key, []) + [Match(m.start(), m.end(), m.group(0), key, weight)
-                                             for pattern, weight in node.patterns
-                                             for m in pattern.finditer(text) if m.end() > m.start()]
-            blocked = [(s, s + len(p)) for p in node.exclude for s in _find_all(text, p)]
-            found += [m for m in node_hits if not any(s <= m.start and m.end <= e for s, e in blocked)]
-        return sorted(_drop_nested(found), key=lambda m: (m.start, m.end, m.term, m.node))
+        for key, node_hits in hits.items():
+            found += _unblocked(node_hits, self._exclusions[key], text)
+        return sorted(_drop_nested(found), key=_EVIDENCE_ORDER)
+
+    def _term_hits(self, text: str,
+                   words: Sequence[tuple[str, int, int]] | None) -> dict[tuple[str, str], list[Match]]:
+        """Node key -> the term matches in ``text`` that respect the word boundaries of ``words``."""
+        bounds = _Bounds(words) if words is not None else None
+        finder, index = self._term_index
+        hits: dict[tuple[str, str], list[Match]] = {}
+        for start, phrase in finder.occurrences(text):
+            end = start + len(phrase)
+            for key, weight, word_mode in index[phrase]:
+                if not word_mode or bounds is None or bounds.allows(start, end):
+                    hits.setdefault(key, []).append(Match(start, end, phrase, key, weight))
+        return hits
 
     def _nodes(self) -> Iterable[Theme]:
         for theme in self.themes:
@@ -214,24 +227,29 @@ class Codebook:
             yield from theme.subthemes
 
     @cached_property
-    def _term_index(self) -> tuple[dict[str, list[tuple[Term, tuple[str, str]]]], tuple[int, ...]]:
-        """term text -> [(term, node key)], and the distinct term lengths."""
-        index: dict[str, list[tuple[Term, tuple[str, str]]]] = {}
-        for node in self._nodes():
-            key = (node.parent or node.id, node.id if node.parent else "")
-            for term in node.terms:
-                index.setdefault(term.text, []).append((term, key))
-        return index, tuple(sorted({len(t) for t in index}))
+    def _keyed_nodes(self) -> tuple[tuple[Theme, tuple[str, str]], ...]:
+        """Every theme and subtheme with its node key ``(theme, subtheme)``, in file order."""
+        return tuple((node, (node.parent or node.id, node.id if node.parent else "")) for node in self._nodes())
 
-    def _term_occurrences(self, text: str) -> Iterable[tuple[int, int, Term, tuple[str, str]]]:
-        """Every occurrence of every term: a dictionary look-up per position and term length."""
-        index, lengths = self._term_index
-        for start in range(len(text)):
-            for n in lengths:
-                if start + n > len(text):
-                    break
-                for term, key in index.get(text[start:start + n], ()):
-                    yield start, start + n, term, key
+    @cached_property
+    def _patterns(self) -> tuple[tuple[tuple[str, str], re.Pattern, float], ...]:
+        """``(node key, pattern, weight)`` of every pattern, in file order."""
+        return tuple((key, pattern, weight) for node, key in self._keyed_nodes for pattern, weight in node.patterns)
+
+    @cached_property
+    def _exclusions(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """Node key -> its exclusion phrases."""
+        return {key: node.exclude for node, key in self._keyed_nodes}
+
+    @cached_property
+    def _term_index(self) -> tuple[PhraseFinder, dict[str, list[tuple[tuple[str, str], float, bool]]]]:
+        """A finder of the term texts, and term text -> [(node key, weight, word mode)]."""
+        index: dict[str, list[tuple[tuple[str, str], float, bool]]] = {}
+        for node, key in self._keyed_nodes:
+            for term in node.terms:
+                word_mode = not term.substring and self.default_mode == "word"
+                index.setdefault(term.text, []).append((key, term.weight, word_mode))
+        return PhraseFinder(index), index
 
 
 # ---------------------------------------------------------------- loading and validation
@@ -420,8 +438,8 @@ class _Bounds:
     """Word spans of a segmented text, to test whether a span straddles a word boundary."""
 
     def __init__(self, words: Sequence[tuple[str, int, int]]):
-        self.starts = [s for _, s, _ in words]
-        self.ends = [e for _, _, e in words]
+        self.starts = list(map(itemgetter(1), words))
+        self.ends = list(map(itemgetter(2), words))
 
     def allows(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` lies inside one word or begins and ends on word boundaries."""
@@ -432,11 +450,21 @@ class _Bounds:
         return self.starts[first] == start and self.ends[last] == end
 
 
+def _unblocked(matches: list[Match], exclude: Sequence[str], text: str) -> list[Match]:
+    """The matches not lying inside an occurrence in ``text`` of one of the ``exclude`` phrases."""
+    if not exclude:
+        return matches
+    blocked = [(s, s + len(p)) for p in exclude for s in _find_all(text, p)]
+    if not blocked:
+        return matches
+    return [m for m in matches if not any(s <= m.start and m.end <= e for s, e in blocked)]
+
+
 def _drop_nested(matches: list[Match]) -> list[Match]:
     """Drop matches lying strictly inside a longer match (of any theme)."""
-    spans = sorted({(m.start, m.end) for m in matches})
-    return [m for m in matches
-            if not any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in spans)]
+    spans = {(m.start, m.end) for m in matches}
+    nested = {(s, e) for s, e in spans for s2, e2 in spans if s2 <= s and e <= e2 and e2 - s2 > e - s}
+    return [m for m in matches if (m.start, m.end) not in nested] if nested else matches
 
 
 # ---------------------------------------------------------------- the tags table
@@ -492,7 +520,7 @@ def themes(units: pd.DataFrame, *, codebook: str | Path | Codebook = "five_in_on
     threshold = cb.min_score if min_score is None else min_score
     order = {key: i for i, key in enumerate(_node_keys(cb))}
     rows = []
-    for doc_id, unit_id, text in zip(units["doc_id"], units["unit_id"], units["text"]):
+    for doc_id, unit_id, text in zip(units["doc_id"].tolist(), units["unit_id"].tolist(), units["text"].tolist()):
         by_node: dict[tuple[str, str], list[Match]] = {}
         for m in cb.matches(text, _spans(seg, text)):
             by_node.setdefault(m.node, []).append(m)

@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 import policytext as pt
+from policytext.errors import InputError
 
 from .conftest import ROOT
 
@@ -39,3 +40,19 @@ def test_label_file_errors(tmp_path):
     duplicated.write_text("# coder: test\nitem_id,label\na,x\na,y\n", encoding="utf-8")
     with pytest.raises(pt.InputError, match="unique"):
         pt.read_labels(duplicated)
+
+
+def test_coded_tags_match_units_cut_differently_from_the_labels():
+    units = pd.DataFrame({"doc_id": ["d"] * 3, "unit_id": [0, 1, 2],
+                          "text": ["二要创建优质园区，", "要加快拆迁腾地；", "今天天气好。"]})
+    labels = pd.DataFrame({"item_id": ["x", "y"], "doc": ["d", "other"],
+                           "text": ["二要创建优质园区,要加快拆迁腾地;", "今天天气好。"],
+                           "economic": [1, 0], "social": [0, 1]})
+    tags = pt.coded_tags(labels, units, ["economic", "social"])
+    assert tags[["unit_id", "theme", "evidence"]].values.tolist() == [[0, "economic", "x"], [1, "economic", "x"]]
+
+
+def test_coded_tags_name_missing_columns():
+    with pytest.raises(InputError, match="labels.*ecological"):
+        pt.coded_tags(pd.DataFrame({"item_id": [], "doc": [], "text": []}),
+                      pd.DataFrame({"doc_id": [], "unit_id": [], "text": []}), ["ecological"])

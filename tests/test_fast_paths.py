@@ -1,0 +1,77 @@
+"""The fast paths (phrase automaton, recogniser clues, lazy package) behave as the plain ones."""
+
+import importlib
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policytext._phrases import PhraseFinder
+from policytext.io import load_corpus, read_text
+from policytext.structure import units
+
+# The module, not the function pt.targets that shadows its name on the package.
+tg = importlib.import_module("policytext.targets")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def plain_occurrences(phrases, text):
+    found = {(i, p) for p in set(phrases) if p for i in range(len(text)) if text.startswith(p, i)}
+    return sorted(found, key=lambda item: (item[0], len(item[1])))
+
+
+def test_phrase_finder_finds_every_occurrence():
+    rng = random.Random(7)
+    alphabet = "一二三生态环境a]^-\\"
+    for _ in range(2000):
+        phrases = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(0, 6))]
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert PhraseFinder(phrases).occurrences(text) == plain_occurrences(phrases, text)
+
+
+@pytest.fixture(scope="module")
+def sample_texts():
+    reports = load_corpus(ROOT / "data" / "external" / "national-gwr" / "government_work_reports.jsonl")
+    docs = reports.assign(text=reports["text"].str.slice(0, 3000))
+    texts = units(docs)["text"].tolist()
+    texts += units(read_text(ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt"))["text"].tolist()
+    return [tg._working_copy(t) for t in texts]
+
+
+def test_every_match_of_a_recogniser_holds_its_clue(sample_texts):
+    # A text without the clue is never scanned: that is only right if no match lacks it.
+    patterns = tg._patterns()
+    assert set(tg._CLUES) <= set(patterns)
+    for name, clue in tg._CLUES.items():
+        for text in sample_texts:
+            for m in patterns[name].finditer(text):
+                assert re.search(clue, m.group()), (name, m.group(), text)
+
+
+def test_import_policytext_loads_no_stage_and_no_plotting_library():
+    code = (
+        "import sys, policytext as pt\n"
+        "heavy = [m for m in ('pandas', 'matplotlib', 'networkx', 'wordcloud', 'jieba') if m in sys.modules]\n"
+        "assert heavy == [], heavy\n"
+        "assert sorted(pt._SUBMODULE_OF) == sorted(set(pt.__all__) - set(dir(pt.errors)) - {'__version__'})\n"
+        "for module, names in pt._SUBMODULES.items():\n"
+        "    assert set(names) <= set(__import__('policytext.' + module, fromlist=['x']).__all__), module\n"
+        "assert all(hasattr(pt, name) for name in pt.__all__)\n"
+        "assert callable(pt.themes) and callable(pt.targets) and callable(pt.keywords)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_function_named_like_its_module_stays_the_function():
+    code = (
+        "import importlib, policytext as pt\n"
+        "for name in ('themes', 'targets', 'keywords'):\n"
+        "    module = importlib.import_module('policytext.' + name)\n"
+        "    assert getattr(pt, name) is getattr(module, name), name\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
