@@ -19,8 +19,10 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
   and a month (``11月`` in ``截止11月``; 截止 is not part of the surface) are ``date``:
   value is the year, or the month when no year is written. ``年底``, ``年内``,
   ``2018年底前``, ``五年内``, ``11月底``, ``按期``, ``如期``, ``限期`` are ``deadline``:
-  value is the year or the number of years when one is written, else NaN. Relative
-  words without a numeral (``年初``, ``今年``, ``全年``) are not reported.
+  value is the year or the number of years when one is written, else NaN. A year end
+  that dates a statistic ("as of", not "by": ``2000年底达1656亿美元``, ``比1995年底增加``,
+  ``到一九五三年底，…共有…``, ``2017年底为止``) is a ``date``. Relative words without a
+  numeral (``年初``, ``今年``, ``全年``, ``扩大到年末的…``) are not reported.
 * **Ranges and alternatives** (``3至5个``, ``10年甚至20年``, ``2018—2020年``) are one
   row with approx ``range``: ``value`` is the lower bound, ``value_high`` the upper
   bound (equal to ``value`` for a single number).
@@ -28,9 +30,11 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
   近, 不足, 不到, 以下, 以内, 低于, 不超过 -> ``less_than``; 约, 左右, 上下 -> ``about``;
   otherwise ``exact``. ``近5年`` ("the last five years") stays exact.
 * **Zero targets** are ``零记录``, ``零火点``, ``零排放``, ``零增长`` … (``_ZERO_WORDS``;
-  value 0), ``不发生一起重大安全事故`` and the like (no number: value NaN, numeral
-  ``none``; the 一起 is not a count), and ``禁烧`` where the clause says it was or will
-  be achieved (``实现全面“禁烧”``). ``零容忍`` ("zero tolerance") is an attitude, not a
+  value 0), and 不发生/未发生/没有发生/杜绝/防止发生 + an event or risk
+  (``_ZERO_EVENTS``), with or without 一起: ``不发生一起重大安全事故``,
+  ``不发生系统性金融风险`` (no number: value NaN, numeral ``none``; the 一起 is not a count). A ban is not a zero target, even when it is
+  reported as achieved (``实现全面“禁烧”``): it names a rule, not a count of zero, and
+  the annotation guide lists no ban. ``零容忍`` ("zero tolerance") is an attitude, not a
   measurable target: it is never reported.
 * **Not quantities.** Numeral slogans and fixed expressions listed in the shipped
   resource ``numeral_slogans.txt`` (五位一体, 一岗双责, 十九大, 七五普法 …), ordinals
@@ -49,14 +53,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
 from . import _resources
+from ._phrases import PhraseFinder
 from ._numerals import CN_NUMERAL_CHARS, parse_fraction, parse_number, scaled
 from .errors import InputError, ResourceError, where
 from .segment import default_segmenter
@@ -121,6 +127,8 @@ _SUFFIX = {"余": "more_than", "多": "more_than", "几": "more_than", "以上":
            "之多": "more_than", "有余": "more_than", "以下": "less_than", "以内": "less_than",
            "左右": "about", "上下": "about"}
 _POST = ("以上", "之多", "有余", "以下", "以内", "左右", "上下", "多")  # 一年多
+# What 不发生/杜绝 … must not happen for a zero target (guide 1.1): events, incidents, risks.
+_ZERO_EVENTS = ("事故", "事件", "案件", "疫情", "火灾", "灾害", "险情", "风险", "返贫", "伤亡", "死亡")
 _ZERO_WORDS = ("记录", "火点", "排放", "事故", "伤亡", "死亡", "污染", "上访", "越级上访", "非访",
                "投诉", "发案", "感染", "增长", "违规", "差错", "欠薪", "碳")
 _STATUS = re.compile(
@@ -170,8 +178,8 @@ def _patterns() -> dict[str, re.Pattern]:
         rf"(?:(?P<unit1>{units})?(?P<conn>至|到|～|~|—|－|-|或|甚至){one('b')})?"
         rf"{_S}(?P<unit>{units})?(?P<post>{_alternation(_POST)})?(?(unit)|(?![A-Za-z\d]))")
     zero = (rf"零(?P<zword>{_alternation(_ZERO_WORDS)})"
-            r"|(?:不发生|未发生|没有发生|杜绝)(?:一起|任何)?(?P<nword>[\u4e00-\u9fff]{0,10}?"
-            r"(?:事故|事件|案件|疫情|火灾))"
+            r"|(?:不发生|未发生|没有发生|杜绝|防止发生)(?:一起|任何)?(?P<nword>[\u4e00-\u9fff]{0,12}?"
+            rf"(?:{_alternation(_ZERO_EVENTS)}))"
             r"|无(?P<wword>(?:重特大|重大|较大)[\u4e00-\u9fff]{0,8}?(?:事故|事件|案件|疫情|火灾))")
     deadline = (
         rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<ny>\d+|{_CN})年内"
@@ -188,7 +196,6 @@ def _patterns() -> dict[str, re.Pattern]:
                            rf"(?P<mult>[百千万亿]*[万亿千百])(?P<unit>{units})?"),
         "doubling": re.compile(r"翻(?P<n>一|两|二|三)番"),
         "zero": re.compile(zero),
-        "burn": re.compile(r"实现[^，；。,;]{0,8}?[“\"]?(?P<word>禁烧)"),
         "deadline": re.compile(deadline),
         "date": re.compile(date),
         "ordinal": re.compile(rf"第(?:\d+|{_CN})"),
@@ -198,6 +205,38 @@ def _patterns() -> dict[str, re.Pattern]:
         "latin": re.compile(r"[A-Za-z]+\d+(?:\.\d+)?|\d+(?:\.\d+)?(?!km)[A-Za-z]+"),
     }
 
+
+# Clues of the costly recognisers of _patterns(): characters of which every match holds at
+# least one, so that a text without any is not scanned. Keep them in step with the patterns.
+_CLUES = {
+    "quantity": rf"[\d{CN_NUMERAL_CHARS}]",  # the number
+    "fraction": "分之",
+    "over": "[百千万亿]",
+    "deadline": "[年月期]",  # …年内, 年底, 月底, 按期
+    "date": "月",
+    "congress": "[大届]",
+    "latin": "[A-Za-z]",
+}
+
+
+class _Recogniser(NamedTuple):
+    """A recogniser's regex and its clue (see ``_CLUES``; None: scan every text)."""
+
+    pattern: re.Pattern
+    clue: re.Pattern | None
+
+    def finditer(self, text: str) -> Iterator[re.Match]:
+        """``pattern.finditer(text)``, without scanning a text that holds no clue."""
+        if self.clue is None or self.clue.search(text):
+            return self.pattern.finditer(text)
+        return iter(())
+
+
+@lru_cache(maxsize=1)
+def _recognisers() -> dict[str, _Recogniser]:
+    """The compiled recognisers with their clues."""
+    return {name: _Recogniser(pattern, re.compile(_CLUES[name]) if name in _CLUES else None)
+            for name, pattern in _patterns().items()}
 
 # --- the slogan list ------------------------------------------------------------------
 
@@ -212,6 +251,11 @@ class SloganList:
     @property
     def label(self) -> str:
         return self.resource.label
+
+    @cached_property
+    def _finder(self) -> PhraseFinder:
+        """Finds every occurrence of the slogans in a text."""
+        return PhraseFinder(self.words)
 
 
 def numeral_slogans(name_or_path: str | Path = "default") -> SloganList:
@@ -277,19 +321,20 @@ def _numeral_type(surface: str) -> str:
     return "chinese" if any(ch in CN_NUMERAL_CHARS for ch in surface) else "none"
 
 
-def _masked(text: str, slogans: tuple[str, ...]) -> list[bool]:
+def _masked(text: str, slogans: PhraseFinder) -> list[bool]:
     """Per character: True inside a slogan, an ordinal, a one-X-one-Y phrase or a Latin code."""
     mask = [False] * len(text)
     spans = []
-    for word in slogans:
-        for m in re.finditer(re.escape(word), text):
-            glued_left = (m.start() > 0 and word[0] in CN_NUMERAL_CHARS
-                          and text[m.start() - 1] in CN_NUMERAL_CHARS)
-            glued_right = (m.end() < len(text) and word[-1] in CN_NUMERAL_CHARS
-                           and text[m.end()] in CN_NUMERAL_CHARS)
-            if not (glued_left or glued_right):  # 一五 is a plan inside 一五计划, not inside 二〇一五
-                spans.append(m.span())
-    pats = _patterns()
+    free_from: dict[str, int] = {}  # occurrences of one slogan never overlap (as re.finditer finds them)
+    for start, word in slogans.occurrences(text):
+        if start < free_from.get(word, 0):
+            continue
+        end = free_from[word] = start + len(word)
+        glued_left = start > 0 and word[0] in CN_NUMERAL_CHARS and text[start - 1] in CN_NUMERAL_CHARS
+        glued_right = end < len(text) and word[-1] in CN_NUMERAL_CHARS and text[end] in CN_NUMERAL_CHARS
+        if not (glued_left or glued_right):  # 一五 is a plan inside 一五计划, not inside 二〇一五
+            spans.append((start, end))
+    pats = _recognisers()
     for name in ("ordinal", "pairs", "congress", "latin"):
         spans.extend(m.span() for m in pats[name].finditer(text))
     for start, end in spans:
@@ -373,11 +418,9 @@ def _bare(m: re.Match, text: str, low: float, high: float, chinese: bool, end: i
 
 def _candidates(text: str) -> list[tuple[int, _Found]]:
     """(priority, found) for every recogniser hit; lower priority wins a tie in length."""
-    pats = _patterns()
+    pats = _recognisers()
     found = [(0, _zero(m)) for m in pats["zero"].finditer(text)]
-    found += [(0, _Found(m.start("word"), m.end("word"), math.nan, math.nan, "", "zero_target",
-                         numeral="none", obj="禁烧")) for m in pats["burn"].finditer(text)]
-    found += [(1, _deadline(m)) for m in pats["deadline"].finditer(text)]
+    found += [(1, hit) for m in pats["deadline"].finditer(text) if (hit := _deadline(m)) is not None]
     for m in pats["date"].finditer(text):
         year, month = m.group("y"), m.group("m")
         value = parse_number(year) if year else parse_number(month)
@@ -426,15 +469,34 @@ def _over(m: re.Match, text: str) -> _Found:
     return _Found(m.start(), end, amount, amount, unit.base, unit.kind, "more_than")
 
 
-def _deadline(m: re.Match) -> _Found:
-    """年底, 2018年底前 (value 2018), 五年内 (value 5), 按期 (no value); a year-end that dates
-    a statistic (一九五三年底的统计, 2017年底为止) is a date."""
+def _deadline(m: re.Match) -> _Found | None:
+    """年底, 2018年底前 (value 2018), 五年内 (value 5), 按期 (no value); a year end that dates
+    a statistic (一九五三年底的统计, 2000年底达…, 比1995年底增加) is a date, or nothing when no
+    year is written (扩大到年末的…: a relative time word)."""
     year, span = m.group("ey"), m.group("ny")
-    if year and m.group("stat"):
-        end = m.end() - len(m.group("stat"))
+    if _dates_a_statistic(m):
+        if not year:
+            return None
+        end = m.end() - len(m.group("stat") or "")
         return _Found(m.start(), end, parse_number(year), parse_number(year), "年", "date")
     value = parse_number(year or span) if (year or span) else math.nan
     return _Found(m.start(), m.end(), value, value, "年" if (year or span) else "", "deadline")
+
+
+# A year end "as of" which a level is measured, not one "by" which a task is due (guide 1.1, 5).
+_AS_OF_BEFORE = re.compile(r"(?:比|较|截至|截止)$")
+_AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的)")
+_AS_OF_CLAUSE = re.compile(r"[，,][^，,。；;]*?(?:共有|已有|达到)")
+
+
+def _dates_a_statistic(m: re.Match) -> bool:
+    """Whether a 年底/年末 match dates a statistic (see :func:`_deadline`)."""
+    if m.group("stat"):
+        return True
+    if not m.group(0).endswith(("年底", "年末")):  # 年底前, 年内, 月底, 按期 …: always limits
+        return False
+    before, after = m.string[:m.start()], m.string[m.end():]
+    return bool(_AS_OF_BEFORE.search(before) or _AS_OF_AFTER.match(after) or _AS_OF_CLAUSE.match(after))
 
 
 # full-width digits, and traditional forms of numerals and units (the 1954 report is in
@@ -443,16 +505,20 @@ _ONE_FOR_ONE = str.maketrans("０１２３４５６７８９萬億兩個噸畝�
                              "0123456789万亿两个吨亩项户条处辆种类块只间张场册门轮届组笔点贰叁")
 
 
+_WIDE_POINT = re.compile(rf"(?:(?<=\d)|(?<=\d[ \u3000]))[．·](?={_S}\d)")  # 4·3％, 1 5 ．3 ％
+_WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+
+
 def _working_copy(text: str) -> str:
     """The text with full-width digits, decimal points and thousands commas made ASCII
     (``３，２８０个``, ``１．５９％``, ``4·3％``) and traditional numerals and units simplified
     (``三十萬``, ``八個``); one character for one, so offsets are unchanged."""
     text = text.translate(_ONE_FOR_ONE)
-    text = re.sub(rf"(?:(?<=\d)|(?<=\d[ \u3000]))[．·](?={_S}\d)", ".", text)  # 4·3％, 1 5 ．3 ％
-    return re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)
+    text = _WIDE_POINT.sub(".", text)
+    return _WIDE_THOUSANDS.sub(",", text)
 
 
-def _find(text: str, slogans: tuple[str, ...]) -> list[_Found]:
+def _find(text: str, slogans: PhraseFinder) -> list[_Found]:
     """Non-overlapping quantities of one text, left to right (longest, then by recogniser)."""
     text = _working_copy(text)
     mask = _masked(text, slogans)
@@ -461,11 +527,9 @@ def _find(text: str, slogans: tuple[str, ...]) -> list[_Found]:
     ranked = sorted(_candidates(text),
                     key=lambda pf: (pf[1].start, -(pf[1].end - pf[1].start), pf[0]))
     for _, hit in ranked:
-        span = range(hit.start, hit.end)
-        if any(mask[i] or taken[i] for i in span):
+        if any(mask[hit.start:hit.end]) or any(taken[hit.start:hit.end]):
             continue
-        for i in span:
-            taken[i] = True
+        taken[hit.start:hit.end] = [True] * (hit.end - hit.start)
         hit.numeral = hit.numeral or _numeral_type(text[hit.start:hit.end])
         chosen.append(hit)
     return sorted(chosen, key=lambda h: h.start)
@@ -570,13 +634,20 @@ def targets(units: pd.DataFrame, *, slogans: str | Path = "default", segmenter=N
     slogan_list = numeral_slogans(slogans)
     seg = segmenter if segmenter is not None else _DefaultSegmenter()
     rows = []
-    for record in units.to_dict("records"):
+    for record in _records(units, ("doc_id", "unit_id", "text", "part", "para_no", "start")):
         text = str(record["text"])
-        for hit in _find(text, slogan_list.words):
+        for hit in _find(text, slogan_list._finder):
             rows.append(_row(record, text, hit, seg))
     table = _table(rows, units)
     table.attrs["slogans"] = slogan_list.label
     return table
+
+
+def _records(units: pd.DataFrame, columns: tuple[str, ...]) -> Iterator[dict]:
+    """The rows of ``units`` as dicts of those of ``columns`` it has (Python values)."""
+    present = [c for c in columns if c in units.columns]
+    for values in zip(*(units[c].tolist() for c in present)):
+        yield dict(zip(present, values))
 
 
 class _DefaultSegmenter:

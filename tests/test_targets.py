@@ -181,7 +181,8 @@ def test_month_after_截止_is_a_date_without_the_verb():
     ("基本实现“零火点”", "零火点", 0.0, "chinese"),
     ("化肥使用量零增长", "零增长", 0.0, "chinese"),
     ("力争全年不发生一起重大安全事故", "不发生一起重大安全事故", math.nan, "none"),
-    ("三是实现全面“禁烧”", "禁烧", math.nan, "none"),
+    ("守住不发生系统性金融风险的底线", "不发生系统性金融风险", math.nan, "none"),
+    ("坚决杜绝重特大安全事故", "杜绝重特大安全事故", math.nan, "none"),
 ])
 def test_zero_targets(text, surface, value, numeral):
     row = one(text)
@@ -193,8 +194,28 @@ def test_zero_tolerance_is_not_a_target():
     assert targets(_units(["对腐败零容忍,坚持无禁区、全覆盖"])).empty
 
 
-def test_burning_ban_is_a_target_only_when_achieved():
-    assert targets(_units(["加大秸秆禁烧实时监控能力建设"])).empty
+@pytest.mark.parametrize("text, surface, kind, value", [
+    ("外汇储备2010年底达2.8万亿美元", "2010年底", "date", 2010.0),
+    ("比2012年底增加5000万人", "2012年底", "date", 2012.0),
+    ("到一九六五年底，全国共有学校三百所", "一九六五年底", "date", 1965.0),
+    ("到2020年底，全面完成改造任务", "2020年底", "deadline", 2020.0),
+    ("力争2019年底前建成投产", "2019年底前", "deadline", 2019.0),
+    ("按照年底建成的要求推进", "年底", "deadline", math.nan),
+])
+def test_a_year_end_dates_a_statistic_or_limits_a_task(text, surface, kind, value):
+    hits = targets(_units([text]))
+    row = hits[hits["surface"] == surface].iloc[0]
+    assert row["kind"] == kind
+    assert row["value"] == pytest.approx(value, nan_ok=True)
+
+
+def test_a_year_end_without_year_dating_a_statistic_is_not_reported():
+    assert not targets(_units(["人数由年初的200万扩大到年末的500万"]))["surface"].str.contains("年末").any()
+
+
+@pytest.mark.parametrize("text", ["加大秸秆禁烧实时监控能力建设", "三是实现全面“禁烧”"])
+def test_a_ban_is_not_a_zero_target(text):
+    assert targets(_units([text])).empty
 
 
 @pytest.mark.parametrize("text", [
