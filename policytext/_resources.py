@@ -7,8 +7,12 @@ A public function takes either a shipped name or a path to the user's own file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.resources
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +24,36 @@ SHIPPED = {
     "dictionary": {"policy": "policy_dict.txt"},
     "stopwords": {"policy": "stopwords.txt"},
 }
+
+
+def cache_dir() -> Path:
+    """Folder for derived, rebuildable files (``$POLICYTEXT_CACHE`` or ``~/.cache/policytext``)."""
+    root = os.environ.get("POLICYTEXT_CACHE") or Path.home() / ".cache" / "policytext"
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cached(path: Path, build):
+    """The object pickled at ``path``, or ``build()`` (then pickled there, atomically).
+
+    Only for files this package wrote itself into :func:`cache_dir`, named after the
+    versions and hashes of what they were built from.
+    """
+    with contextlib.suppress(Exception):  # missing, partial, or from other library versions
+        with open(path, "rb") as file:
+            return pickle.load(file)
+    value = build()
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return value
 
 
 def resource_file(name: str) -> Path:

@@ -38,13 +38,16 @@ shipped model.
 The model files are read from the installed snownlp package (located with
 ``importlib.util.find_spec``, which does not run snownlp's slow ``__init__``),
 in snownlp's own format: gzip-compressed ``marshal`` dumps. Nothing is copied
-into policytext.
+into policytext; the regrouped segmentation tables are kept in the policytext
+cache folder, named after the model file's sha256, so that a new process (a
+corpus worker) loads in about a second instead of several.
 """
 
 from __future__ import annotations
 
 import gc
 import gzip
+import hashlib
 import importlib.util
 import marshal
 import re
@@ -60,6 +63,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from policytext._resources import cache_dir, cached
 from policytext.errors import InputError, ModelError
 
 __all__ = ["snownlp_sentiments"]
@@ -135,7 +139,7 @@ def _model() -> _SentimentModel:
     seg_path = root / "seg" / "seg.marshal.3"
     bayes_path = root / "sentiment" / "sentiment.marshal.3"
     stop_path = root / "normal" / "stopwords.txt"
-    segmenter = _Segmenter(_read_marshal(seg_path), seg_path)
+    segmenter = _Segmenter(_segmenter_tables(seg_path))
     try:
         # snownlp iterates codecs.open(...) lines, which splits like str.splitlines.
         stop = frozenset(line.strip() for line in stop_path.read_text("utf-8").splitlines())
@@ -243,6 +247,58 @@ def _logs_of(values: np.ndarray) -> list[float]:
     return [log(x) if x != 0 else _NEG_INF for x in values.tolist()]
 
 
+class _Tables(NamedTuple):
+    """snownlp's segmentation model (``seg.marshal.3``) regrouped for :class:`_Segmenter`."""
+
+    weights: tuple[float, float, float]  # l1, l2, l3
+    uni_total: int
+    bos_count: int  # uni count of the begin-of-sentence symbol
+    chars: dict[str, tuple[int, ...]]  # (b, m, e, s) uni counts of every character seen in training
+    bigrams: dict[str, tuple[int, ...]]  # see _bigram_index
+    trigrams: dict[str, tuple[int, ...]]  # see _trigram_index
+
+
+# Bump when _Tables or the functions that build it change: the name of the cache file.
+_TABLES_FORMAT = 1
+
+
+def _segmenter_tables(path: Path) -> _Tables:
+    """The regrouped tables of the model file at ``path``.
+
+    Reading and regrouping take several seconds, so the result is kept in the policytext
+    cache folder under the sha256 of the model file and read from there next time.
+    """
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read snownlp model file ({exc})") from exc
+    name = f"snownlp-seg-{digest}-v{_TABLES_FORMAT}.pickle"
+    with _gc_paused():  # millions of new tuples
+        return cached(cache_dir() / name, lambda: _build_tables(_read_marshal(path), path))
+
+
+def _build_tables(model: dict, path: Path) -> _Tables:
+    """Check snownlp's segmentation model and regroup its counts by characters."""
+    try:
+        weights = (float(model["l1"]), float(model["l2"]), float(model["l3"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: model has no interpolation weights l1, l2, l3") from exc
+    if tuple(model.get("status", ())) != _TAGS:
+        raise ModelError(f"{path}: expected tags {_TAGS}, found {model.get('status')!r}")
+    uni = _table(model, "uni", path)["d"]
+    # snownlp's ``not_found`` test is "no uni count for any tag".
+    chars: dict[str, tuple[int, ...]] = {}
+    for char in sorted({key[0] for key in uni if key[0]}):
+        if len(char) != 1:
+            raise ModelError(f"{path}: uni key {char!r} is not one character")
+        counts = tuple(uni.get((char, t), 0) for t in _TAGS)
+        if any(counts):
+            chars[char] = counts
+    return _Tables(weights, _table(model, "uni", path)["total"], uni.get(_BOS, 0), chars,
+                   _bigram_index(_table(model, "bi", path)["d"], path),
+                   _trigram_index(_table(model, "tri", path)["d"], path))
+
+
 class _Segmenter:
     """``CharacterBasedGenerativeModel.tag`` + ``Seg.seg`` with cached tables.
 
@@ -253,26 +309,10 @@ class _Segmenter:
     a trigram's 64 log-probabilities are indexed ``t1 * 16 + t2 * 4 + t3``.
     """
 
-    def __init__(self, model: dict, path: Path) -> None:
-        try:
-            self.l1, self.l2, self.l3 = float(model["l1"]), float(model["l2"]), float(model["l3"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"{path}: model has no interpolation weights l1, l2, l3") from exc
-        if tuple(model.get("status", ())) != _TAGS:
-            raise ModelError(f"{path}: expected tags {_TAGS}, found {model.get('status')!r}")
-        uni = _table(model, "uni", path)
-        self.uni, self.uni_total = uni["d"], uni["total"]
-        self.bigrams = _bigram_index(_table(model, "bi", path)["d"], path)
-        self.trigrams = _trigram_index(_table(model, "tri", path)["d"], path)
-        # (b, m, e, s) counts of every character seen in training: snownlp's
-        # ``not_found`` test is "no uni count for any tag".
-        self.chars: dict[str, tuple[int, ...]] = {}
-        for char in sorted({key[0] for key in self.uni if key[0]}):
-            if len(char) != 1:
-                raise ModelError(f"{path}: uni key {char!r} is not one character")
-            counts = tuple(self.uni.get((char, t), 0) for t in _TAGS)
-            if any(counts):
-                self.chars[char] = counts
+    def __init__(self, tables: _Tables) -> None:
+        self.l1, self.l2, self.l3 = tables.weights
+        self.uni_total, self.bos_count = tables.uni_total, tables.bos_count
+        self.chars, self.bigrams, self.trigrams = tables.chars, tables.bigrams, tables.trigrams
         self._info: dict[str, _CharInfo] = {}
         self._runs: dict[str, list[str]] = {}
         self._clear_ngrams()
@@ -311,7 +351,7 @@ class _Segmenter:
         """``uni`` counts and ``log_prob``'s uni terms of a position ("" for BOS)."""
         info = self._info.get(char)
         if info is None:  # BOS and at most every character of the model
-            counts = self.chars.get(char, (0, 0, 0, 0)) if char else (self.uni.get(_BOS, 0),)
+            counts = self.chars.get(char, (0, 0, 0, 0)) if char else (self.bos_count,)
             # log_prob's first term: self.l1 * self.uni.freq(s3)
             terms = tuple(self.l1 * (n / self.uni_total) for n in counts)
             logs = tuple(log(x) if x != 0 else _NEG_INF for x in terms)

@@ -2,7 +2,7 @@
 
     policytext analyze PATH... --out DIR     every stage over documents or corpora, to Parquet
     policytext reproduce [--notebooks DIR]   run every numbered notebook in order, in place
-    policytext warm                          build the font and dictionary caches once
+    policytext warm                          build the font, dictionary and model caches once
 """
 
 from __future__ import annotations
@@ -86,9 +86,11 @@ example:
 def _warm(args) -> int:
     import matplotlib.pyplot  # noqa: F401  builds matplotlib's font cache
 
+    from ._snownlp import snownlp_sentiments
     from .segment import Segmenter
 
-    Segmenter().cut("预热")  # builds jieba's prefix-dictionary cache
+    Segmenter().cut("预热")  # builds the cached dictionary automaton (and jieba's prefix dictionary)
+    snownlp_sentiments(["预热"])  # builds the cached snownlp segmentation tables
     return 0
 
 
@@ -123,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="reuse the chunks an interrupted run on the same input finished")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar (it shows only on a terminal anyway)")
     analyze.set_defaults(run=_analyze)
-    warm = commands.add_parser("warm", help="build the font and dictionary caches")
+    warm = commands.add_parser("warm", help="build the font, dictionary and model caches")
     warm.set_defaults(run=_warm)
     return parser
 

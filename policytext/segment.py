@@ -24,9 +24,7 @@ import io
 import logging
 import math
 import os
-import pickle
 import re
-import tempfile
 import warnings
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -62,14 +60,6 @@ class Token(NamedTuple):
     tag: str
     start: int
     end: int
-
-
-def _cache_dir() -> Path:
-    """Folder for jieba's prefix-dictionary cache (``$POLICYTEXT_CACHE`` or ``~/.cache/policytext``)."""
-    root = os.environ.get("POLICYTEXT_CACHE") or Path.home() / ".cache" / "policytext"
-    path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _quiet_jieba():
@@ -143,7 +133,7 @@ class Segmenter:
                 source = self._dictionary.resource.sha256[:16] if self._dictionary else "none"
                 ac = importlib.metadata.version("pyahocorasick")
                 name = f"words-jieba-{jieba.__version__}-{source}-ac-{ac}-v{_WordGraph.FORMAT}.pickle"
-                self._graph = _WordGraph(*_cached(_cache_dir() / name, build))
+                self._graph = _WordGraph(*_resources.cached(_resources.cache_dir() / name, build))
             else:
                 self._graph = _WordGraph(*build())
         return self._graph
@@ -151,7 +141,7 @@ class Segmenter:
     def _build_tokenizer(self):
         jieba = _quiet_jieba()
         tokenizer = jieba.Tokenizer()
-        tokenizer.cache_file = str(_cache_dir() / f"jieba-{jieba.__version__}-main.cache")
+        tokenizer.cache_file = str(_resources.cache_dir() / f"jieba-{jieba.__version__}-main.cache")
         with contextlib.redirect_stderr(io.StringIO()):
             tokenizer.initialize()
         if self._dictionary:
@@ -313,24 +303,6 @@ class _WordGraph:
             x = y
         if joined >= 0:
             out.append((block[joined:], offset + joined, offset + n))
-
-
-def _cached(path: Path, build):
-    """The object pickled at ``path``, or ``build()`` (then pickled there, atomically)."""
-    with contextlib.suppress(Exception):  # missing, partial, or from other library versions
-        with open(path, "rb") as file:
-            return pickle.load(file)
-    value = build()
-    with contextlib.suppress(OSError):
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as file:
-                pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return value
 
 
 @lru_cache(maxsize=1)

@@ -191,7 +191,7 @@ def test_fast_segmentation_follows_jiebas_patterns():
 
 
 def test_cache_is_rebuilt_when_unreadable(tmp_path):
-    from policytext.segment import _cached
+    from policytext._resources import cached as _cached
 
     path, builds = tmp_path / "words.pickle", []
     build = lambda: builds.append(1) or {"word": -1.5}  # noqa: E731

@@ -16,7 +16,7 @@ import pytest
 
 from policytext import _snownlp
 from policytext._snownlp import snownlp_sentiments
-from policytext.errors import InputError
+from policytext.errors import InputError, ModelError
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt"
@@ -176,3 +176,23 @@ def test_import_is_lazy_and_never_imports_snownlp():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "snownlp\n"
+
+
+def test_cached_tables_equal_freshly_built_ones(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYTEXT_CACHE", str(tmp_path))
+    path = _snownlp._snownlp_dir() / "seg" / "seg.marshal.3"
+    built = _snownlp._segmenter_tables(path)  # builds and writes the cache file
+    assert len(list(tmp_path.glob("snownlp-seg-*.pickle"))) == 1
+    assert _snownlp._segmenter_tables(path) == built  # read back
+    assert built == _snownlp._build_tables(_snownlp._read_marshal(path), path)
+
+
+def test_broken_segmentation_model_names_the_file(tmp_path, monkeypatch):
+    import gzip
+    import marshal
+
+    monkeypatch.setenv("POLICYTEXT_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "seg.marshal.3"
+    path.write_bytes(gzip.compress(marshal.dumps({"l1": 0.1, "l2": 0.2, "l3": 0.7, "status": ["b"]})))
+    with pytest.raises(ModelError, match=r"seg\.marshal\.3: expected tags"):
+        _snownlp._segmenter_tables(path)
