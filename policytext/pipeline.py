@@ -202,7 +202,8 @@ def analyze(docs, *, stages: Iterable[str] = STAGES, n_jobs: int = 1,
     settings = _Settings(tuple(codebooks), tuple(tone_methods), int(chunk_size))
     _check_run(settings, backend, n_jobs, resume, out)
     provenance = _provenance(stages, settings)
-    run = _Run(stages, settings, provenance, Path(out) if out is not None else None, resume)
+    run = _Run(stages, settings, provenance, Path(out) if out is not None else None, resume,
+               workers_write=backend != "dask")
     chunks = _chunks(docs, settings.chunk_size)
     with _Backend(backend, n_jobs, client) as submit, _progress_bar(progress, docs) as bar:
         ahead = 1 if backend == "serial" else 2 * n_jobs  # chunks in flight
@@ -283,7 +284,7 @@ def _in_order(chunks: Iterator[pd.DataFrame], run: _Run, submit, ahead: int):
     pending: deque = deque()
     for docs in chunks:
         done = run.finished(docs)
-        pending.append((docs, done if done is not None else submit(_chunk_tables, docs, run.stages, run.settings)))
+        pending.append((docs, done if done is not None else submit(*run.job(docs))))
         if len(pending) >= ahead:
             yield _result(pending.popleft())
     while pending:
@@ -296,10 +297,16 @@ def _result(item) -> tuple[pd.DataFrame, dict]:
 
 
 class _Run:
-    """Collects chunk results in memory, or on disk under ``out/.partial`` when ``out`` is given."""
+    """Collects chunk results in memory, or on disk under ``out/.partial`` when ``out`` is given.
 
-    def __init__(self, stages, settings, provenance, out: Path | None, resume: bool):
+    With ``workers_write`` each chunk is written to disk by the process that computed it
+    (serial and process-pool backends share this machine's disk), so the tables never
+    travel back to this process; Dask workers, which may run elsewhere, send them back.
+    """
+
+    def __init__(self, stages, settings, provenance, out: Path | None, resume: bool, *, workers_write: bool):
         self.stages, self.settings, self.provenance, self.out = stages, settings, provenance, out
+        self.workers_write = workers_write and out is not None
         self.keys: list[str] = []
         self.frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
         self.inputs: list[list[str]] = []
@@ -320,6 +327,13 @@ class _Run:
         key = _chunk_key(docs, self.provenance)
         return {} if key in self.earlier or (self.partial / key / "done").is_file() else None
 
+    def job(self, docs: pd.DataFrame) -> tuple:
+        """``(function, *args)`` that computes a chunk: its tables, or ``{}`` once written to disk."""
+        if self.workers_write:
+            folder = self.partial / _chunk_key(docs, self.provenance)
+            return _chunk_to_folder, docs, self.stages, self.settings, folder
+        return _chunk_tables, docs, self.stages, self.settings
+
     def _chunk_file(self, key: str, name: str) -> Path:
         if key in self.earlier:
             return self.out / name / f"part-{self.earlier[key]:05d}.parquet"
@@ -333,7 +347,7 @@ class _Run:
             return
         key = _chunk_key(docs, self.provenance)
         self.keys.append(key)
-        if tables:  # computed now, not found on disk
+        if tables:  # sent back by a Dask worker; chunks written by their worker, or found on disk, come as {}
             _write_chunk(self.partial / key, {"documents": docs, **tables})
 
     def metadata(self) -> dict:
@@ -435,6 +449,12 @@ def _chunk_tables(docs: pd.DataFrame, stages: tuple[str, ...], settings: _Settin
         tables["targets"] = targets(units, segmenter=seg)
     order = {doc_id: i for i, doc_id in enumerate(docs["doc_id"])}
     return {name: _in_doc_order(table, order) for name, table in tables.items()}
+
+
+def _chunk_to_folder(docs: pd.DataFrame, stages: tuple[str, ...], settings: _Settings, folder: Path) -> dict:
+    """Compute one chunk's tables and write them into ``folder``; ``{}`` (as for a chunk found on disk)."""
+    _write_chunk(folder, {"documents": docs, **_chunk_tables(docs, stages, settings)})
+    return {}
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:

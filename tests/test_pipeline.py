@@ -68,13 +68,16 @@ def test_rows_follow_document_order_then_unit(small, serial):
     assert serial.units["doc_id"].iloc[0] == small["doc_id"].iloc[0] != min(small["doc_id"])
 
 
-def test_serial_processes_and_dask_agree(small):
+def test_serial_processes_and_dask_agree(small, tmp_path):
+    # With out=, process-pool workers write their chunks themselves; Dask workers send them back.
     distributed = pytest.importorskip("distributed")
     one = analyze(small, **FAST)
     assert_same(one, analyze(small, backend="processes", n_jobs=2, **FAST))
+    assert_same(one, analyze(small, backend="processes", n_jobs=2, out=tmp_path / "processes", **FAST))
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
                                   dashboard_address=None) as cluster:
         assert_same(one, analyze(small, backend="dask", client=cluster, **FAST))
+        assert_same(one, analyze(small, backend="dask", client=cluster, out=tmp_path / "dask", **FAST))
 
 
 def test_parquet_round_trip_and_metadata(small, serial, tmp_path):
