@@ -1,5 +1,7 @@
 """Shared fixtures: the reference document and one segmenter per test session."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,13 @@ import pytest
 import policytext as pt
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter from the project root; its stdout (fails the test on an error)."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 REFERENCE = ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt"
 NATIONAL = ROOT / "data" / "external" / "national-gwr" / "government_work_reports.jsonl"
 

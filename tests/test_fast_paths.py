@@ -3,9 +3,6 @@
 import importlib
 import random
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +10,10 @@ from policytext._phrases import PhraseFinder
 from policytext.io import load_corpus, read_text
 from policytext.structure import units
 
+from .conftest import ROOT, run_python
+
 # The module, not the function pt.targets that shadows its name on the package.
 tg = importlib.import_module("policytext.targets")
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def plain_occurrences(phrases, text):
@@ -62,8 +60,7 @@ def test_import_policytext_loads_no_stage_and_no_plotting_library():
         "assert all(hasattr(pt, name) for name in pt.__all__)\n"
         "assert callable(pt.themes) and callable(pt.targets) and callable(pt.keywords)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
+    run_python(code)
 
 
 def test_a_function_named_like_its_module_stays_the_function():
@@ -73,5 +70,4 @@ def test_a_function_named_like_its_module_stays_the_function():
         "    module = importlib.import_module('policytext.' + name)\n"
         "    assert getattr(pt, name) is getattr(module, name), name\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
+    run_python(code)

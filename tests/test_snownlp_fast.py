@@ -8,9 +8,6 @@ edge cases; the comparison is exact (bit for bit).
 import json
 import random
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +15,8 @@ from policytext import _snownlp
 from policytext._snownlp import snownlp_sentiments
 from policytext.errors import InputError, ModelError
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT, run_python
+
 REFERENCE = ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt"
 NATIONAL = ROOT / "data" / "external" / "national-gwr" / "government_work_reports.jsonl"
 LICENCE = "本作品是中华人民共和国的"
@@ -173,9 +171,7 @@ def test_import_is_lazy_and_never_imports_snownlp():
         "print(_snownlp._snownlp_dir().name)\n"
         "assert 'snownlp' not in sys.modules\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "snownlp\n"
+    assert run_python(code) == "snownlp\n"
 
 
 def test_cached_tables_equal_freshly_built_ones(tmp_path, monkeypatch):
