@@ -484,7 +484,7 @@ def _deadline(m: re.Match) -> _Found | None:
 
 
 # A year end "as of" which a level is measured, not one "by" which a task is due (guide 1.1, 5).
-_AS_OF_BEFORE = re.compile(r"(?:比|较|截至|截止)$")
+_AS_OF_BEFORE = ("比", "较", "截至", "截止")
 _AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的)")
 _AS_OF_CLAUSE = re.compile(r"[，,][^，,。；;]*?(?:共有|已有|达到)")
 
@@ -495,8 +495,9 @@ def _dates_a_statistic(m: re.Match) -> bool:
         return True
     if not m.group(0).endswith(("年底", "年末")):  # 年底前, 年内, 月底, 按期 …: always limits
         return False
-    before, after = m.string[:m.start()], m.string[m.end():]
-    return bool(_AS_OF_BEFORE.search(before) or _AS_OF_AFTER.match(after) or _AS_OF_CLAUSE.match(after))
+    text, start, end = m.string, m.start(), m.end()
+    return (text[max(0, start - 2):start].endswith(_AS_OF_BEFORE)
+            or bool(_AS_OF_AFTER.match(text, end) or _AS_OF_CLAUSE.match(text, end)))
 
 
 # full-width digits, and traditional forms of numerals and units (the 1954 report is in
