@@ -10,16 +10,18 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
 ``data/labels/targets_annotation_guide.md``):
 
 * **Kinds and base units.** money in 元 (other currencies keep their own unit, e.g.
-  美元), weight in 吨, area in 亩, length in km, percent as a number of percent
+  美元, 新卢布), weight in 吨 (also 吨标准煤), area in 亩 (平方公尺 = 平方米), length in km, percent as a number of percent
   (``个百分点`` gets unit 百分点, ``八成`` is 80 %, ``三分之一`` is 33.3 %), counts as
   counts with the measure word as unit (个, 家, 户 …; empty for ``1240万`` without one),
   ``multiple`` for 倍 (``翻两番``, two doublings, is 4 倍), duration in its own unit (年, 月, 天 …), ``other`` for units
   outside these kinds (千瓦, 立方米, 公方), multipliers applied.
 * **Dates and deadlines.** A four-digit year (``2018年``, ``二〇一八年``, also after 到)
   and a month (``11月`` in ``截止11月``; 截止 is not part of the surface) are ``date``:
-  value is the year, or the month when no year is written. ``年底``, ``年内``,
-  ``2018年底前``, ``五年内``, ``11月底``, ``按期``, ``如期``, ``限期`` are ``deadline``:
-  value is the year or the number of years when one is written, else NaN. A year end
+  value is the year, or the month when no year is written; a decade (``九十年代``) is a
+  ``date`` with unit 年代 and value 90. ``年底``, ``年内``, ``2018年底前``, ``五年内``,
+  ``三个月内``, ``11月底``, ``按期``, ``如期``, ``限期`` are ``deadline``: value is the year or
+  the length of the span when one is written, else NaN. A span that tells what happened
+  within it (``三年内完成了…``) is a duration, and so is ``十年`` in ``十年内乱``. A year end
   that dates a statistic ("as of", not "by": ``2000年底达1656亿美元``, ``比1995年底增加``,
   ``到一九五三年底，…共有…``, ``2017年底为止``) is a ``date``. Relative words without a
   numeral (``年初``, ``今年``, ``全年``, ``扩大到年末的…``) are not reported.
@@ -32,7 +34,9 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
 * **Zero targets** are ``零记录``, ``零火点``, ``零排放``, ``零增长`` … (``_ZERO_WORDS``;
   value 0), and 不发生/未发生/没有发生/杜绝/防止发生 + an event or risk
   (``_ZERO_EVENTS``), with or without 一起: ``不发生一起重大安全事故``,
-  ``不发生系统性金融风险`` (no number: value NaN, numeral ``none``; the 一起 is not a count). A ban is not a zero target, even when it is
+  ``不发生系统性金融风险`` (no number: value NaN, numeral ``none``; the 一起 is not a count).
+  ``防止`` without 发生 (``防止资本无序扩张``) is a direction of policy, not a count of zero
+  (guide 1.2). A ban is not a zero target, even when it is
   reported as achieved (``实现全面“禁烧”``): it names a rule, not a count of zero, and
   the annotation guide lists no ban. ``零容忍`` ("zero tolerance") is an attitude, not a
   measurable target: it is never reported.
@@ -89,11 +93,14 @@ def _units() -> dict[str, _Unit]:
     table = {
         "元": _Unit("money", "元", 1.0), "美元": _Unit("money", "美元", 1.0),
         "欧元": _Unit("money", "欧元", 1.0), "港元": _Unit("money", "港元", 1.0),
+        "日元": _Unit("money", "日元", 1.0), "英镑": _Unit("money", "英镑", 1.0),
+        "卢布": _Unit("money", "卢布", 1.0), "新卢布": _Unit("money", "新卢布", 1.0),
         "吨": _Unit("weight", "吨", 1.0), "千克": _Unit("weight", "吨", 1e-3),
         "公斤": _Unit("weight", "吨", 1e-3), "斤": _Unit("weight", "吨", 5e-4),
         "亩": _Unit("area", "亩", 1.0), "公顷": _Unit("area", "亩", 15.0),
         "平方公里": _Unit("area", "亩", 1500.0), "平方千米": _Unit("area", "亩", 1500.0),
         "平方米": _Unit("area", "亩", 0.0015), "平米": _Unit("area", "亩", 0.0015),
+        "平方公尺": _Unit("area", "亩", 0.0015), "公尺": _Unit("length", "km", 1e-3),
         "公里": _Unit("length", "km", 1.0), "千米": _Unit("length", "km", 1.0),
         "km": _Unit("length", "km", 1.0), "米": _Unit("length", "km", 1e-3),
         "%": _Unit("percent", "%", 1.0), "％": _Unit("percent", "%", 1.0),
@@ -105,7 +112,8 @@ def _units() -> dict[str, _Unit]:
         "周年": _Unit("duration", "年", 1.0), "岁": _Unit("duration", "岁", 1.0), "小时": _Unit("duration", "小时", 1.0),
         "分钟": _Unit("duration", "分钟", 1.0),
         "千瓦时": _Unit("other", "千瓦时", 1.0), "千瓦": _Unit("other", "千瓦", 1.0),
-        "立方米": _Unit("other", "立方米", 1.0), "吨标准煤": _Unit("other", "吨标准煤", 1.0),
+        "立方米": _Unit("other", "立方米", 1.0), "吨标准煤": _Unit("weight", "吨", 1.0),
+        "吨标煤": _Unit("weight", "吨", 1.0), "吨油当量": _Unit("weight", "吨", 1.0),
         "公方": _Unit("other", "公方", 1.0), "担": _Unit("weight", "吨", 0.05),
         "倍": _Unit("multiple", "倍", 1.0),
     }
@@ -172,7 +180,8 @@ def _patterns() -> dict[str, re.Pattern]:
 
     units = _alternation(_UNITS)
     non_numeral = rf"(?![{CN_NUMERAL_CHARS}])[\u4e00-\u9fff]"
-    start = rf"(?<![A-Za-z\d.{CN_NUMERAL_CHARS}０-９数几若])"  # not 数亿, 几十 (vague)
+    # not 数亿, 几十, 若干 (vague); 尾数一千七百万 is a number
+    start = rf"(?<![A-Za-z\d.{CN_NUMERAL_CHARS}０-９几若])(?!(?<=数)[十百千万亿])"
     quantity = (
         rf"{start}(?P<pre>{_prefixes()})?{one('')}"
         rf"(?:(?P<unit1>{units})?(?P<conn>至|到|～|~|—|－|-|或|甚至){one('b')})?"
@@ -182,7 +191,7 @@ def _patterns() -> dict[str, re.Pattern]:
             rf"(?:{_alternation(_ZERO_EVENTS)}))"
             r"|无(?P<wword>(?:重特大|重大|较大)[\u4e00-\u9fff]{0,8}?(?:事故|事件|案件|疫情|火灾))")
     deadline = (
-        rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<ny>\d+|{_CN})年内"
+        rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<ny>\d+|{_CN})(?P<nu>年|个月|天)内(?![乱战])"  # not 十年内乱
         rf"|(?:(?P<ey>{_YEAR})|今|明|本)?年(?:底|末|内)(?:前|以前)?(?P<stat>的?(?:统计|統計)|[为為]止|止)?"
         rf"|(?:{_MONTH}|本)?月(?:底|末|内)(?:前|以前)?"
         r"|按期|如期|限期")
@@ -195,6 +204,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "over": re.compile(rf"(?P<pre>突破|(?<![经通越度跨不])过|超|(?<![以之向线马北往])上|破)"
                            rf"(?P<mult>[百千万亿]*[万亿千百])(?P<unit>{units})?"),
         "doubling": re.compile(r"翻(?P<n>一|两|二|三)番"),
+        "decade": re.compile(rf"(?P<n>\d0|[二三四五六七八九]十)年代"),
         "zero": re.compile(zero),
         "deadline": re.compile(deadline),
         "date": re.compile(date),
@@ -212,8 +222,9 @@ _CLUES = {
     "quantity": rf"[\d{CN_NUMERAL_CHARS}]",  # the number
     "fraction": "分之",
     "over": "[百千万亿]",
-    "deadline": "[年月期]",  # …年内, 年底, 月底, 按期
+    "deadline": "[年月天期]",  # …年内, 年底, 月底, 三十天内, 按期
     "date": "月",
+    "decade": "年代",
     "congress": "[大届]",
     "latin": "[A-Za-z]",
 }
@@ -367,8 +378,7 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
         return _bare(m, text, low, high, chinese, end)
     unit = _UNITS[unit_word]
     plain_one = chinese and g["num"] == "一" and not (g["bnum"] or _mid(g) or g["post"])
-    after_year = m.start() > 0 and text[m.start() - 1] == "年"  # 一九五八年一年: a duration
-    if plain_one and unit.kind in _ARTICLE_KINDS and not after_year:
+    if plain_one and unit.kind in _ARTICLE_KINDS and not _names_a_year(text, m, unit_word):
         return None  # 一个, 一批, 一年: an article
     kind, base, approx = unit.kind, unit.base, _approx(g["pre"], _mid(g), g["post"])
     if "多" in unit_word:
@@ -381,6 +391,12 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
         approx = "range"
     return _Found(m.start(), m.end(), scaled(low, unit.factor), scaled(high, unit.factor),
                   base, kind, approx)
+
+
+def _names_a_year(text: str, m: re.Match, unit_word: str) -> bool:
+    """一年 as a span of time, not an article: 一九五八年一年, 这一年, 发展最快的一年
+    (``一年来`` is a relative time word, like 近年来)."""
+    return unit_word == "年" and m.start() > 0 and text[m.start() - 1] in "年的这那"
 
 
 def _glued(text: str, start: int, end: int) -> bool:
@@ -425,6 +441,9 @@ def _candidates(text: str) -> list[tuple[int, _Found]]:
         year, month = m.group("y"), m.group("m")
         value = parse_number(year) if year else parse_number(month)
         found.append((2, _Found(m.start(), m.end(), value, value, "年" if year else "月", "date")))
+    for m in pats["decade"].finditer(text):  # 九十年代: value 90, unit 年代
+        value = parse_number(m.group("n"))
+        found.append((1, _Found(m.start(), m.end(), value, value, "年代", "date")))
     for m in pats["fraction"].finditer(text):
         value = parse_fraction(m.group("den"), m.group("num"))
         if value is not None:
@@ -479,13 +498,20 @@ def _deadline(m: re.Match) -> _Found | None:
             return None
         end = m.end() - len(m.group("stat") or "")
         return _Found(m.start(), end, parse_number(year), parse_number(year), "年", "date")
+    if span and _SPAN_IN_THE_PAST.match(m.string, m.end()):
+        return None  # 三年内完成了…: what happened within the span; read as a duration
     value = parse_number(year or span) if (year or span) else math.nan
-    return _Found(m.start(), m.end(), value, value, "年" if (year or span) else "", "deadline")
+    unit = _SPAN_UNITS[m.group("nu")] if span else "年" if year else ""
+    return _Found(m.start(), m.end(), value, value, unit, "deadline")
+
+
+_SPAN_UNITS = {"年": "年", "个月": "月", "天": "天"}
+_SPAN_IN_THE_PAST = re.compile(r"[^，,。；;]*?(?:了|已经|已)")
 
 
 # A year end "as of" which a level is measured, not one "by" which a task is due (guide 1.1, 5).
 _AS_OF_BEFORE = ("比", "较", "截至", "截止")
-_AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的)")
+_AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的|增加到|增至|增长到|上升到|下降到|减少到|降至|升至)")
 _AS_OF_CLAUSE = re.compile(r"[，,][^，,。；;]*?(?:共有|已有|达到)")
 
 

@@ -128,6 +128,13 @@ def test_parse_number(text, value):
     ("参加国际条约1 8 7 个", "1 8 7 个", 187.0, "个", "count", "exact", "digit"),
     ("降低成本三成", "三成", 30.0, "%", "percent", "exact", "chinese"),
     ("经过千辛万苦,建成1.5万座水库", "1.5万座", 15000.0, "座", "count", "exact", "digit"),
+    # guide 1.2: old and foreign units, standard coal, decades, 尾数 is not the vague 数
+    ("住宅四千六百万平方公尺", "四千六百万平方公尺", 69000.0, "亩", "area", "exact", "chinese"),
+    ("借款十四亿零六百万新卢布", "十四亿零六百万新卢布", 1406000000.0, "新卢布", "money", "exact", "chinese"),
+    ("能耗5万吨标准煤以上的企业", "5万吨标准煤以上", 50000.0, "吨", "weight", "more_than", "digit"),
+    ("为九十年代的发展", "九十年代", 90.0, "年代", "date", "exact", "chinese"),
+    ("剩下的尾数一千七百万卢布", "一千七百万卢布", 17000000.0, "卢布", "money", "exact", "chinese"),
+    ("城乡居民人均收入翻一番", "翻一番", 2.0, "倍", "multiple", "exact", "chinese"),
 ])
 def test_quantity(text, surface, value, unit, kind, approx, numeral):
     row = one(text)
@@ -140,6 +147,17 @@ def test_quantity(text, surface, value, unit, kind, approx, numeral):
 def test_one_year_after_a_year_is_a_duration_not_an_article():
     found = targets(_units(["一九五八年一年的增长"]))
     assert found[["surface", "kind"]].values.tolist() == [["一九五八年", "date"], ["一年", "duration"]]
+
+
+@pytest.mark.parametrize("text", ["这一年继续施工", "是发展最快的一年"])
+def test_a_year_named_as_a_period_is_a_duration(text):
+    row = one(text)
+    assert (row["surface"], row["kind"], row["value"]) == ("一年", "duration", 1.0)
+
+
+@pytest.mark.parametrize("text", ["在数十个国家", "投资数亿元", "一年来,我们建成一个体系"])
+def test_vague_amounts_and_relative_time_are_not_quantities(text):
+    assert targets(_units([text])).empty
 
 
 def test_ascii_comma_is_a_clause_break_not_a_thousands_separator():
@@ -164,11 +182,21 @@ def test_range_is_one_row_with_lower_bound(text, surface, low, high, unit):
     ("2018年底前完成整改", "2018年底前", 2018.0), ("五年内全部完成", "五年内", 5.0),
     ("确保按期脱贫出列", "按期", math.nan), ("限期整改到位", "限期", math.nan),
     ("如期实现目标", "如期", math.nan), ("11月底前完成", "11月底前", math.nan),
+    ("三个月内把新部委组建起来", "三个月内", 3.0), ("三十天内办结", "三十天内", 30.0),
 ])
 def test_deadlines(text, surface, value):
     row = one(text)
     assert (row["surface"], row["kind"]) == (surface, "deadline")
     assert row["value"] == pytest.approx(value, nan_ok=True)
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("由于十年内乱，我们的传统受到破坏", "十年"),  # 内乱 is a word: no 年内
+    ("三年内完成了全部改造", "三年"),  # what happened within the span (guide 1.2)
+])
+def test_spans_that_are_not_deadlines_are_durations(text, surface):
+    row = one(text)
+    assert (row["surface"], row["kind"]) == (surface, "duration")
 
 
 def test_month_after_截止_is_a_date_without_the_verb():
@@ -198,6 +226,7 @@ def test_zero_tolerance_is_not_a_target():
     ("外汇储备2010年底达2.8万亿美元", "2010年底", "date", 2010.0),
     ("比2012年底增加5000万人", "2012年底", "date", 2012.0),
     ("到一九六五年底，全国共有学校三百所", "一九六五年底", "date", 1965.0),
+    ("1956年末增加到二千四百万", "1956年末", "date", 1956.0),
     ("到2020年底，全面完成改造任务", "2020年底", "deadline", 2020.0),
     ("力争2019年底前建成投产", "2019年底前", "deadline", 2019.0),
     ("按照年底建成的要求推进", "年底", "deadline", math.nan),
@@ -426,4 +455,8 @@ def test_alternative_chinese_numerals_without_one_value_do_not_crash():
     doc = corpus[corpus["text"].str.contains("一两年或两三年")].head(1)
     units = pt.units(doc)
     table = targets(units[units["text"].str.contains("一两年或两三年")])
-    assert len(table) >= 1 and table["value"].dtype == "float64"
+    # 在一两年或两三年内迅速地…改变了面貌 tells what happened within the span: not a deadline
+    assert "deadline" not in set(table["kind"]) and table["value"].dtype == "float64"
+    planned = targets(_units(["争取在两三年内完成改造"]))
+    assert planned[["surface", "kind"]].values.tolist() == [["两三年内", "deadline"]]
+    assert planned["value"].isna().all()
