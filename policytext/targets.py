@@ -23,7 +23,9 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
   the length of the span when one is written, else NaN. A span that tells what happened
   within it (``三年内完成了…``) is a duration, and so is ``十年`` in ``十年内乱``. A year end
   that dates a statistic ("as of", not "by": ``2000年底达1656亿美元``, ``比1995年底增加``,
-  ``到一九五三年底，…共有…``, ``2017年底为止``) is a ``date``. Relative words without a
+  ``到一九五三年底，…共有…``, ``2017年底为止``, ``年末存款余额``), a year end before
+  which a class of things was made (``2005年底前注册营运的黄标车``) and the end of a
+  period (``从一九五〇年七月到一九五三年底``) are ``date`` (guide 1.3). Relative words without a
   numeral (``年初``, ``今年``, ``全年``, ``扩大到年末的…``) are not reported.
 * **Ranges and alternatives** (``3至5个``, ``10年甚至20年``, ``2018—2020年``) are one
   row with approx ``range``: ``value`` is the lower bound, ``value_high`` the upper
@@ -32,9 +34,10 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
   近, 不足, 不到, 以下, 以内, 低于, 不超过 -> ``less_than``; 约, 左右, 上下 -> ``about``;
   otherwise ``exact``. ``近5年`` ("the last five years") stays exact.
 * **Zero targets** are ``零记录``, ``零火点``, ``零排放``, ``零增长`` … (``_ZERO_WORDS``;
-  value 0), and 不发生/未发生/没有发生/杜绝/防止发生 + an event or risk
-  (``_ZERO_EVENTS``), with or without 一起: ``不发生一起重大安全事故``,
-  ``不发生系统性金融风险`` (no number: value NaN, numeral ``none``; the 一起 is not a count).
+  value 0), and 不发生/未发生/没有发生/杜绝/防止发生 + what must not occur, up to the
+  end of the clause or a 的 (guide 1.3: by wording, whether promised, reported or a
+  condition), with or without 一起: ``不发生一起重大安全事故``, ``不发生系统性金融风险``,
+  ``杜绝多胎生育`` (no number: value NaN, numeral ``none``; the 一起 is not a count).
   ``防止`` without 发生 (``防止资本无序扩张``) is a direction of policy, not a count of zero
   (guide 1.2). A ban is not a zero target, even when it is
   reported as achieved (``实现全面“禁烧”``): it names a rule, not a count of zero, and
@@ -117,7 +120,7 @@ def _units() -> dict[str, _Unit]:
         "公方": _Unit("other", "公方", 1.0), "担": _Unit("weight", "吨", 0.05),
         "倍": _Unit("multiple", "倍", 1.0),
     }
-    counters = ("个 家 户 项 批次 批 人次 次 人 名 位 所 座 条 处 台 辆 套 起 件 宗 份 种 类 片 块 "
+    counters = ("个 家 户 项 批次 批 人次 次 人 名 位 所 座 条 处 台 辆 套 起 件 宗 份 种 类 片 块 级 "
                 "株 棵 头 只 间 栋 幢 张 场 支 队 艘 架 部 册 本 篇 门 轮 届 组 例 家次 户次 笔")
     table.update({word: _Unit("count", word, 1.0) for word in counters.split()})
     return table
@@ -135,8 +138,6 @@ _SUFFIX = {"余": "more_than", "多": "more_than", "几": "more_than", "以上":
            "之多": "more_than", "有余": "more_than", "以下": "less_than", "以内": "less_than",
            "左右": "about", "上下": "about"}
 _POST = ("以上", "之多", "有余", "以下", "以内", "左右", "上下", "多")  # 一年多
-# What 不发生/杜绝 … must not happen for a zero target (guide 1.1): events, incidents, risks.
-_ZERO_EVENTS = ("事故", "事件", "案件", "疫情", "火灾", "灾害", "险情", "风险", "返贫", "伤亡", "死亡")
 _ZERO_WORDS = ("记录", "火点", "排放", "事故", "伤亡", "死亡", "污染", "上访", "越级上访", "非访",
                "投诉", "发案", "感染", "增长", "违规", "差错", "欠薪", "碳")
 _STATUS = re.compile(
@@ -187,8 +188,8 @@ def _patterns() -> dict[str, re.Pattern]:
         rf"(?:(?P<unit1>{units})?(?P<conn>至|到|～|~|—|－|-|或|甚至){one('b')})?"
         rf"{_S}(?P<unit>{units})?(?P<post>{_alternation(_POST)})?(?(unit)|(?![A-Za-z\d]))")
     zero = (rf"零(?P<zword>{_alternation(_ZERO_WORDS)})"
-            r"|(?:不发生|未发生|没有发生|杜绝|防止发生)(?:一起|任何)?(?P<nword>[\u4e00-\u9fff]{0,12}?"
-            rf"(?:{_alternation(_ZERO_EVENTS)}))"
+            r"|(?:不发生|未发生|没有发生|杜绝|防止发生)(?:一起|任何)?"
+            r"(?P<nword>[\u4e00-\u9fff、]+?)(?=的(?:底线|目标|要求|前提|局面|工作)|底线|[^\u4e00-\u9fff、]|$)"
             r"|无(?P<wword>(?:重特大|重大|较大)[\u4e00-\u9fff]{0,8}?(?:事故|事件|案件|疫情|火灾))")
     deadline = (
         rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<ny>\d+|{_CN})(?P<nu>年|个月|天)内(?![乱战])"  # not 十年内乱
@@ -203,7 +204,7 @@ def _patterns() -> dict[str, re.Pattern]:
                                rf"(?P<post>{_alternation(_POST)})?"),
         "over": re.compile(rf"(?P<pre>突破|(?<![经通越度跨不])过|超|(?<![以之向线马北往])上|破)"
                            rf"(?P<mult>[百千万亿]*[万亿千百])(?P<unit>{units})?"),
-        "doubling": re.compile(r"翻(?P<n>一|两|二|三)番"),
+        "doubling": re.compile(r"翻了?(?P<n>一|两|二|三)番"),
         "decade": re.compile(rf"(?P<n>\d0|[二三四五六七八九]十)年代"),
         "zero": re.compile(zero),
         "deadline": re.compile(deadline),
@@ -515,21 +516,33 @@ _AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的|增加到|增至|�
 _AS_OF_CLAUSE = re.compile(r"[，,][^，,。；;]*?(?:共有|已有|达到)")
 
 
+_STOCKS = re.compile(r"(?:全国)?(?:存栏|存款|余额|库存|结存|总人口|人口|在校)")
+_CLASS_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,6}?的")  # 2005年底前注册营运的黄标车
+_TASK_BEFORE = re.compile(r"计划|要|力争|争取|确保|将|必须")  # 计划在一九八五年底以前全部建成的四百个
+_PERIOD_FROM = re.compile(r"[从從][^，,。；;]*到$")  # 从一九五〇年七月到一九五三年底
+
+
 def _dates_a_statistic(m: re.Match) -> bool:
-    """Whether a 年底/年末 match dates a statistic (see :func:`_deadline`)."""
+    """Whether a 年底/年末 match dates a statistic, a stock, a class or a period rather
+    than a task (see :func:`_deadline`; guide 1.1 section 5 and 1.3 section 7)."""
     if m.group("stat"):
         return True
-    if not m.group(0).endswith(("年底", "年末")):  # 年底前, 年内, 月底, 按期 …: always limits
-        return False
     text, start, end = m.string, m.start(), m.end()
+    clause_start = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
+    if m.group(0).endswith(("年底前", "年底以前", "年末前", "年末以前")):
+        return bool(_CLASS_BEFORE.match(text, end)) and not _TASK_BEFORE.search(text, clause_start, start)
+    if not m.group(0).endswith(("年底", "年末")):  # 年内, 月底, 按期 …: always limits
+        return False
     return (text[max(0, start - 2):start].endswith(_AS_OF_BEFORE)
-            or bool(_AS_OF_AFTER.match(text, end) or _AS_OF_CLAUSE.match(text, end)))
+            or bool(_PERIOD_FROM.search(text, clause_start, start))
+            or bool(_AS_OF_AFTER.match(text, end) or _AS_OF_CLAUSE.match(text, end)
+                    or _STOCKS.match(text, end)))
 
 
 # full-width digits, and traditional forms of numerals and units (the 1954 report is in
 # traditional characters): one character for one, so offsets do not move
-_ONE_FOR_ONE = str.maketrans("０１２３４５６７８９萬億兩個噸畝項戶條處輛種類塊隻間張場冊門輪屆組筆點貳參",
-                             "0123456789万亿两个吨亩项户条处辆种类块只间张场册门轮届组笔点贰叁")
+_ONE_FOR_ONE = str.maketrans("０１２３４５６７８９萬億兩個噸畝項戶條處輛種類塊隻間張場冊門輪屆組筆點貳參計劃級",
+                             "0123456789万亿两个吨亩项户条处辆种类块只间张场册门轮届组笔点贰叁计划级")
 
 
 _WIDE_POINT = re.compile(rf"(?:(?<=\d)|(?<=\d[ \u3000]))[．·](?={_S}\d)")  # 4·3％, 1 5 ．3 ％

@@ -135,6 +135,8 @@ def test_parse_number(text, value):
     ("为九十年代的发展", "九十年代", 90.0, "年代", "date", "exact", "chinese"),
     ("剩下的尾数一千七百万卢布", "一千七百万卢布", 17000000.0, "卢布", "money", "exact", "chinese"),
     ("城乡居民人均收入翻一番", "翻一番", 2.0, "倍", "multiple", "exact", "chinese"),
+    ("技术交易额翻了一番", "翻了一番", 2.0, "倍", "multiple", "exact", "chinese"),
+    ("健全县、乡、村三级医疗卫生服务体系", "三级", 3.0, "级", "count", "exact", "chinese"),
 ])
 def test_quantity(text, surface, value, unit, kind, approx, numeral):
     row = one(text)
@@ -155,7 +157,8 @@ def test_a_year_named_as_a_period_is_a_duration(text):
     assert (row["surface"], row["kind"], row["value"]) == ("一年", "duration", 1.0)
 
 
-@pytest.mark.parametrize("text", ["在数十个国家", "投资数亿元", "一年来,我们建成一个体系"])
+@pytest.mark.parametrize("text", ["在数十个国家", "投资数亿元", "一年来,我们建成一个体系", "百年罕见",
+                                  "第一个五年計划最后一年"])
 def test_vague_amounts_and_relative_time_are_not_quantities(text):
     assert targets(_units([text])).empty
 
@@ -218,6 +221,26 @@ def test_zero_targets(text, surface, value, numeral):
     assert row["value"] == pytest.approx(value, nan_ok=True)
 
 
+@pytest.mark.parametrize("text, surface", [
+    ("坚决杜绝多胎生育。", "杜绝多胎生育"),  # guide 1.3: by wording, whatever must not occur
+    ("只要不发生抢购现象，是可以满足供应的", "不发生抢购现象"),
+    ("守住不发生系统性和区域性金融风险底线", "不发生系统性和区域性金融风险"),
+])
+def test_zero_targets_by_wording(text, surface):
+    row = one(text)
+    assert (row["surface"], row["kind"]) == (surface, "zero_target")
+
+
+@pytest.mark.parametrize("text", ["做好防止返贫的工作", "防止资本无序扩张", "国家明令禁止的收费"])
+def test_prevention_and_bans_are_not_zero_targets(text):
+    assert "zero_target" not in set(targets(_units([text]))["kind"])
+
+
+def test_stock_at_a_year_end_without_a_year_is_not_reported():
+    found = targets(_units(["年底存栏一亿八千万头"]))
+    assert found[["surface", "kind"]].values.tolist() == [["一亿八千万头", "count"]]
+
+
 def test_zero_tolerance_is_not_a_target():
     assert targets(_units(["对腐败零容忍,坚持无禁区、全覆盖"])).empty
 
@@ -227,6 +250,10 @@ def test_zero_tolerance_is_not_a_target():
     ("比2012年底增加5000万人", "2012年底", "date", 2012.0),
     ("到一九六五年底，全国共有学校三百所", "一九六五年底", "date", 1965.0),
     ("1956年末增加到二千四百万", "1956年末", "date", 1956.0),
+    # guide 1.3: a year end before which a class of things was made, the end of a period
+    ("2005年底前注册营运的黄标车今年要全部淘汰", "2005年底前", "date", 2005.0),
+    ("从一九五〇年七月到一九五三年底，共介绍", "一九五三年底", "date", 1953.0),
+    ("计划在一九八五年底以前全部建成的四百个", "一九八五年底以前", "deadline", 1985.0),
     ("到2020年底，全面完成改造任务", "2020年底", "deadline", 2020.0),
     ("力争2019年底前建成投产", "2019年底前", "deadline", 2019.0),
     ("按照年底建成的要求推进", "年底", "deadline", math.nan),
@@ -403,7 +430,7 @@ def test_schema_and_determinism(ref):
         c: str(pd.Series(dtype=d).dtype) for c, d in TARGETS.items()}
     assert list(found.columns[len(TARGETS):]) == ["para_no", "raw_start", "raw_end"]
     pd.testing.assert_frame_equal(targets(units), found)
-    assert found.attrs["slogans"].startswith("numeral_slogans.txt v1.0")
+    assert found.attrs["slogans"].startswith("numeral_slogans.txt v1.1")
 
 
 def test_empty_input_gives_an_empty_table_with_the_schema():
