@@ -16,7 +16,7 @@ import pandas as pd
 from .errors import InputError
 from .schemas import TAGS, empty_table, require_columns
 
-__all__ = ["read_labels", "coder_agreement", "coded_tags"]
+__all__ = ["read_labels", "coder_agreement", "coded_tags", "primary_labels"]
 
 
 def read_labels(path: str | Path) -> pd.DataFrame:
@@ -117,6 +117,43 @@ def coded_tags(labels: pd.DataFrame, units: pd.DataFrame, themes: list[str], *,
         rows += [(doc_id, int(unit_id), codebook, t, "", 1.0, evidence) for t in themes if t in coded]
     table = pd.DataFrame(rows, columns=list(TAGS)) if rows else empty_table(TAGS)
     return table.astype(TAGS)
+
+
+def primary_labels(labels: pd.DataFrame, primary: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
+    """Multi-label codes reduced to one theme per item: the coded primary theme.
+
+    Args:
+        labels: a label table with ``item_id`` and one 0/1 column per theme id.
+        primary: ``item_id`` and ``primary`` (one of the item's coded themes) for the
+            items coded with two or more themes, as in ``themes_five_in_one_primary.csv``.
+        themes: the theme columns of ``labels``.
+
+    Returns:
+        A copy of ``labels`` in which every item of ``primary`` keeps only its primary
+        theme; items with one or no theme are unchanged.
+
+    Raises:
+        InputError: a multi-theme item has no primary, or its primary is not one of its codes.
+
+    Example:
+        >>> lab = pd.DataFrame({"item_id": ["a", "b"], "economic": [1, 1], "social": [1, 0]})
+        >>> primary_labels(lab, pd.DataFrame({"item_id": ["a"], "primary": ["social"]}),
+        ...                ["economic", "social"])[["economic", "social"]].values.tolist()
+        [[0, 1], [1, 0]]
+    """
+    require_columns(labels, ("item_id", *themes), "labels", "primary_labels")
+    require_columns(primary, ("item_id", "primary"), "primary", "primary_labels")
+    chosen = dict(zip(primary["item_id"].astype(str), primary["primary"].astype(str)))
+    table = labels.copy()
+    for i, item_id, codes in zip(table.index, table["item_id"].astype(str), table[themes].to_numpy()):
+        coded = [t for t, c in zip(themes, codes) if int(c) == 1]
+        if len(coded) < 2:
+            continue
+        if chosen.get(item_id) not in coded:
+            raise InputError(f"primary_labels: item {item_id} is coded {', '.join(coded)} "
+                             f"but its primary is {chosen.get(item_id, 'missing')!r}")
+        table.loc[i, themes] = [int(t == chosen[item_id]) for t in themes]
+    return table
 
 
 def _folded(text: str) -> str:

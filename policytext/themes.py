@@ -703,6 +703,31 @@ def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
                           "n_untagged": "int64", "n_agree": "int64", "n_present": "int64"})
 
 
+def agreement_by_part(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Heading agreement per part, side by side for several taggers or coders.
+
+    Args:
+        tables: name -> a table from :func:`heading_agreement`.
+
+    Returns:
+        One row per name: ``who``, then for each part in order of first appearance and for
+        ``all``: the share of tagged body sentences whose top theme is the heading's
+        dimension (n_agree / n_tagged over the part's sections).
+
+    Example:
+        >>> u = pd.DataFrame({"doc_id": ["d"] * 2, "unit_id": [0, 1], "is_heading": [True, False],
+        ...                   "path": ["一是"] * 2, "marker": ["一是", ""], "part": ["plan"] * 2,
+        ...                   "text": ["一是加强政治建设。", "加强基层党建。"]})
+        >>> agreement_by_part({"tagger": heading_agreement(u, themes(u))}).values.tolist()
+        [['tagger', 1.0, 1.0]]
+    """
+    rows = []
+    for who, table in tables.items():
+        sums = table.groupby("part", sort=False)[["n_agree", "n_tagged"]].sum()
+        rows.append({"who": who, **(sums["n_agree"] / sums["n_tagged"].where(sums["n_tagged"] > 0)).to_dict()})
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------- validation
 
 def validation_split(item_ids: Iterable) -> pd.Series:
@@ -775,6 +800,54 @@ def theme_validation(labels: pd.DataFrame | str | Path, *, codebook: str | Path 
               for level, frame in result.groupby("level", sort=False)]
     result = pd.concat([result, pd.DataFrame(macros, columns=columns)], ignore_index=True)
     result.attrs.update(split=split, n_items=len(table), codebook=cb.label)
+    return result
+
+
+def primary_agreement(labels: pd.DataFrame | str | Path, primary: pd.DataFrame | str | Path, *,
+                      codebook: str | Path | Codebook, segmenter=None) -> pd.DataFrame:
+    """The tagger's top theme against the coded primary theme of multi-theme sentences.
+
+    A sentence coded with several themes has a primary one — the theme it mainly serves
+    (coding guide section 4). This is what a single "top theme" should find, and what
+    :func:`heading_agreement` asks of the tagger.
+
+    Args:
+        labels: the multi-label codes (table or CSV path): ``item_id``, ``text``, one 0/1
+            column per theme id of the codebook; ``doc`` if present is kept.
+        primary: the primary codes (table or CSV path): ``item_id``, ``primary`` and,
+            optionally, ``certainty``.
+        codebook, segmenter: passed to :func:`themes`.
+
+    Returns:
+        One row per item of ``primary``: item_id, doc, split (see :func:`validation_split`),
+        coded (the item's themes joined by ``,``), primary, certainty, top (the tagger's top
+        theme, ``""`` when untagged), agree (top == primary).
+
+    Example:
+        >>> lab = pd.DataFrame({"item_id": ["a"], "text": ["加强党建，改善生态环境"], "political": [1],
+        ...                     "ecological": [1]})
+        >>> primary_agreement(lab, pd.DataFrame({"item_id": ["a"], "primary": ["political"]}),
+        ...                   codebook="five_in_one")[["top", "agree"]].values.tolist()
+        [['political', True]]
+    """
+    table = read_labels(labels) if isinstance(labels, (str, Path)) else labels
+    chosen = read_labels(primary) if isinstance(primary, (str, Path)) else primary
+    require_columns(table, ("item_id", "text"), "labels", "primary_agreement")
+    require_columns(chosen, ("item_id", "primary"), "primary", "primary_agreement")
+    cb = _load(codebook)
+    theme_ids = [t for t in cb.theme_ids if t in table.columns]
+    items = chosen.merge(table, on="item_id", how="left", validate="one_to_one")
+    units = pd.DataFrame({"doc_id": "labels", "unit_id": range(len(items)), "text": items["text"].astype(str)})
+    top = _top_themes(themes(units, codebook=cb, segmenter=segmenter))
+    coded = [",".join(t for t in theme_ids if row[t] == 1) for row in items[theme_ids].to_dict("records")]
+    result = pd.DataFrame({
+        "item_id": items["item_id"].astype(str),
+        "doc": items["doc"].astype(str) if "doc" in items.columns else "",
+        "split": validation_split(items["item_id"]).to_numpy(),
+        "coded": coded, "primary": items["primary"].astype(str),
+        "certainty": items["certainty"].astype(str) if "certainty" in items.columns else "",
+        "top": [top.get(("labels", i), "") for i in range(len(items))]})
+    result["agree"] = result["top"] == result["primary"]
     return result
 
 

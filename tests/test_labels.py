@@ -56,3 +56,18 @@ def test_coded_tags_name_missing_columns():
     with pytest.raises(InputError, match="labels.*ecological"):
         pt.coded_tags(pd.DataFrame({"item_id": [], "doc": [], "text": []}),
                       pd.DataFrame({"doc_id": [], "unit_id": [], "text": []}), ["ecological"])
+
+
+def test_primary_must_be_one_of_the_codes():
+    import pandas as pd
+
+    from policytext.errors import InputError
+    from policytext.labels import primary_labels
+
+    labels = pd.DataFrame({"item_id": ["f1"], "economic": [1], "social": [1], "cultural": [0]})
+    with pytest.raises(InputError, match="item f1 is coded economic, social but its primary is 'cultural'"):
+        primary_labels(labels, pd.DataFrame({"item_id": ["f1"], "primary": ["cultural"]}),
+                       ["economic", "social", "cultural"])
+    with pytest.raises(InputError, match="primary is 'missing'"):
+        primary_labels(labels, pd.DataFrame({"item_id": ["f2"], "primary": ["social"]}),
+                       ["economic", "social", "cultural"])
