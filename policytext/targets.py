@@ -30,7 +30,7 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
 * **Ranges and alternatives** (``3至5个``, ``10年甚至20年``, ``2018—2020年``) are one
   row with approx ``range``: ``value`` is the lower bound, ``value_high`` the upper
   bound (equal to ``value`` for a single number).
-* **Approximation.** 余, 多, 几, 以上, 超过, 突破, 逾, 过亿, 上千万, 不少于 -> ``more_than``;
+* **Approximation.** 余, 多, 以上, 超过, 突破, 逾, 过亿, 上千万, 不少于 -> ``more_than``;
   近, 不足, 不到, 以下, 以内, 低于, 不超过 -> ``less_than``; 约, 左右, 上下 -> ``about``;
   otherwise ``exact``. ``近5年`` ("the last five years") stays exact.
 * **Zero targets** are ``零记录``, ``零火点``, ``零排放``, ``零增长`` … (``_ZERO_WORDS``;
@@ -48,7 +48,7 @@ Decisions (each one is tested in ``tests/test_targets.py``; they follow the codi
   (第一, 第二巡察组), one-X-one-Y slogans (一河一长, 一村一品), X位一体, party
   congresses (党的十大, 十大提出的 …), "N大 + noun" labels (八大工作本领: 大 is not a
   measure word), numbers glued to Latin letters (PM2.5, 5G), vague quantities (数亿,
-  亿万, 几个), bare numbers without a unit (``党建360``, unless they carry 万/亿:
+  亿万, 几个, 十几年), bare numbers without a unit (``党建360``, unless they carry 万/亿:
   ``1000万以上``), list markers (一是, 二要: no unit), and a bare ``一`` with a count or
   duration measure word (``一个``, ``一批``, ``一年``), which reads as an article.
 * **Offsets.** ``start``/``end`` index the unit's ``text``; when the units table has
@@ -134,10 +134,12 @@ _PREFIX = {"超过": "more_than", "不少于": "more_than", "不低于": "more_t
            "不到": "less_than", "低于": "less_than", "少于": "less_than", "不超过": "less_than",
            "最多": "less_than", "将近": "less_than", "接近": "less_than", "近": "less_than",
            "突破": "more_than", "大约": "about", "约": "about"}
-_SUFFIX = {"余": "more_than", "多": "more_than", "几": "more_than", "以上": "more_than",
+_SUFFIX = {"余": "more_than", "多": "more_than", "以上": "more_than",
            "之多": "more_than", "有余": "more_than", "以下": "less_than", "以内": "less_than",
            "左右": "about", "上下": "about"}
 _POST = ("以上", "之多", "有余", "以下", "以内", "左右", "上下", "多")  # 一年多
+# 零碳园区, 零就业家庭: a zero word that names a kind of place or unit, not a target
+_KINDS_OF_PLACE = ("园区", "工厂", "社区", "城市", "建筑", "家庭", "示范", "试点", "企业", "学校", "乡村", "村", "镇")
 _ZERO_WORDS = ("记录", "火点", "排放", "事故", "伤亡", "死亡", "污染", "上访", "越级上访", "非访",
                "投诉", "发案", "感染", "增长", "违规", "差错", "欠薪", "碳")
 _STATUS = re.compile(
@@ -176,7 +178,7 @@ def _patterns() -> dict[str, re.Pattern]:
     num = rf"(?:{_DIGITS}|{_CN})"
 
     def one(p: str) -> str:
-        return (rf"(?P<{p}num>{num})(?P<{p}mid>余|多|几)?{_S}"
+        return (rf"(?P<{p}num>{num})(?P<{p}mid>余|多)?{_S}"
                 rf"(?P<{p}mult>{_MULT})?(?P<{p}mid2>余|多)?")
 
     units = _alternation(_UNITS)
@@ -187,13 +189,13 @@ def _patterns() -> dict[str, re.Pattern]:
         rf"{start}(?P<pre>{_prefixes()})?{one('')}"
         rf"(?:(?P<unit1>{units})?(?P<conn>至|到|～|~|—|－|-|或|甚至){one('b')})?"
         rf"{_S}(?P<unit>{units})?(?P<post>{_alternation(_POST)})?(?(unit)|(?![A-Za-z\d]))")
-    zero = (rf"零(?P<zword>{_alternation(_ZERO_WORDS)})"
+    zero = (rf"零(?P<zword>{_alternation(_ZERO_WORDS)})(?!{_alternation(_KINDS_OF_PLACE)})"
             r"|(?:不发生|未发生|没有发生|杜绝|防止发生)(?:一起|任何)?"
-            r"(?P<nword>[\u4e00-\u9fff、]+?)(?=的(?:底线|目标|要求|前提|局面|工作)|底线|[^\u4e00-\u9fff、]|$)"
+            r"(?P<nword>[\u4e00-\u9fff、]+?)(?=的(?:底线|目标|要求|前提|局面|工作)|底线|的?(?:[^\u4e00-\u9fff、]|$))"
             r"|无(?P<wword>(?:重特大|重大|较大)[\u4e00-\u9fff]{0,8}?(?:事故|事件|案件|疫情|火灾))")
     deadline = (
         rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<ny>\d+|{_CN})(?P<nu>年|个月|天)内(?![乱战])"  # not 十年内乱
-        rf"|(?:(?P<ey>{_YEAR})|今|明|本)?年(?:底|末|内)(?:前|以前)?(?P<stat>的?(?:统计|統計)|[为為]止|止)?"
+        rf"|(?:(?P<ey>{_YEAR})|今|明|本|(?<![干几数多]))年(?:底|末|内)(?:前|以前)?(?P<stat>的?(?:统计|統計)|[为為]止|止)?"
         rf"|(?:{_MONTH}|本)?月(?:底|末|内)(?:前|以前)?"
         r"|按期|如期|限期")
     date = (rf"(?<![\d.])(?:(?P<y>{_YEAR}){_S}年)?(?P<m>{_MONTH}){_S}月"
@@ -494,13 +496,15 @@ def _deadline(m: re.Match) -> _Found | None:
     a statistic (一九五三年底的统计, 2000年底达…, 比1995年底增加) is a date, or nothing when no
     year is written (扩大到年末的…: a relative time word)."""
     year, span = m.group("ey"), m.group("ny")
+    if not (year or span) and _LAST_YEAR.search(m.string, 0, m.start()):
+        return None  # 去年底, 上年末, 去年年底: a point in the past, a relative time word
     if _dates_a_statistic(m):
         if not year:
             return None
         end = m.end() - len(m.group("stat") or "")
         return _Found(m.start(), end, parse_number(year), parse_number(year), "年", "date")
-    if span and _SPAN_IN_THE_PAST.match(m.string, m.end()):
-        return None  # 三年内完成了…: what happened within the span; read as a duration
+    if span and (_SPAN_IN_THE_PAST.match(m.string, m.end()) or _SPAN_LASTS.match(m.string, m.end())):
+        return None  # 三年内完成了…, 五十年内不变: a span, not a limit; read as a duration
     value = parse_number(year or span) if (year or span) else math.nan
     unit = _SPAN_UNITS[m.group("nu")] if span else "年" if year else ""
     return _Found(m.start(), m.end(), value, value, unit, "deadline")
@@ -508,6 +512,7 @@ def _deadline(m: re.Match) -> _Found | None:
 
 _SPAN_UNITS = {"年": "年", "个月": "月", "天": "天"}
 _SPAN_IN_THE_PAST = re.compile(r"[^，,。；;]*?(?:了|已经|已)")
+_SPAN_LASTS = re.compile(r"[^，,。；;]{0,4}?(?:不变|不予改变|不改变)")
 
 
 # A year end "as of" which a level is measured, not one "by" which a task is due (guide 1.1, 5).
@@ -516,6 +521,8 @@ _AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的|增加到|增至|�
 _AS_OF_CLAUSE = re.compile(r"[，,][^，,。；;]*?(?:共有|已有|达到)")
 
 
+_LAST_YEAR = re.compile(r"(?:去|上|前)(?:年)?$")
+_LEVEL_FOLLOWS = re.compile(r"[^，,。；;]*?(?:[\d０-９]|[一二两三四五六七八九十][十百千万亿])")
 _STOCKS = re.compile(r"(?:全国)?(?:存栏|存款|余额|库存|结存|总人口|人口|在校)")
 _CLASS_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,6}?的")  # 2005年底前注册营运的黄标车
 _TASK_BEFORE = re.compile(r"计划|要|力争|争取|确保|将|必须")  # 计划在一九八五年底以前全部建成的四百个
@@ -536,7 +543,20 @@ def _dates_a_statistic(m: re.Match) -> bool:
     return (text[max(0, start - 2):start].endswith(_AS_OF_BEFORE)
             or bool(_PERIOD_FROM.search(text, clause_start, start))
             or bool(_AS_OF_AFTER.match(text, end) or _AS_OF_CLAUSE.match(text, end)
-                    or _STOCKS.match(text, end)))
+                    or _STOCKS.match(text, end))
+            or _names_a_level(text, end))
+
+
+def _names_a_level(text: str, end: int) -> bool:
+    """年末城镇登记失业率4.0%, 年底存栏一亿八千万头: a noun after the year end and a number
+    later in the clause — a level measured then, not a task due then (年底建成, 年底基本完成)."""
+    tags = _resources.jieba_tags()
+    word = next((text[end:end + n] for n in (4, 3, 2) if text[end:end + n] in tags), "")
+    return (tags.get(word, "").startswith("n") and word not in _ADVERBS_TAGGED_AS_NOUNS
+            and bool(_LEVEL_FOLLOWS.match(text, end)))
+
+
+_ADVERBS_TAGGED_AS_NOUNS = {"基本", "全部", "全面", "主要"}  # jieba's dictionary tags 基本 as a noun
 
 
 # full-width digits, and traditional forms of numerals and units (the 1954 report is in

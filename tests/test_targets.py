@@ -158,7 +158,8 @@ def test_a_year_named_as_a_period_is_a_duration(text):
 
 
 @pytest.mark.parametrize("text", ["在数十个国家", "投资数亿元", "一年来,我们建成一个体系", "百年罕见",
-                                  "第一个五年計划最后一年"])
+                                  "第一个五年計划最后一年", "十几年来", "在今后若干年内", "建立一批零碳园区",
+                                  "去年年底波及若干城市", "实现第一个百年奋斗目标"])
 def test_vague_amounts_and_relative_time_are_not_quantities(text):
     assert targets(_units([text])).empty
 
@@ -196,6 +197,7 @@ def test_deadlines(text, surface, value):
 @pytest.mark.parametrize("text, surface", [
     ("由于十年内乱，我们的传统受到破坏", "十年"),  # 内乱 is a word: no 年内
     ("三年内完成了全部改造", "三年"),  # what happened within the span (guide 1.2)
+    ("并在五十年内不予改变", "五十年"),  # a promise that lasts (guide 1.4)
 ])
 def test_spans_that_are_not_deadlines_are_durations(text, surface):
     row = one(text)
@@ -236,9 +238,18 @@ def test_prevention_and_bans_are_not_zero_targets(text):
     assert "zero_target" not in set(targets(_units([text]))["kind"])
 
 
-def test_stock_at_a_year_end_without_a_year_is_not_reported():
-    found = targets(_units(["年底存栏一亿八千万头"]))
-    assert found[["surface", "kind"]].values.tolist() == [["一亿八千万头", "count"]]
+@pytest.mark.parametrize("text, kept", [
+    ("年底存栏一亿八千万头", ["一亿八千万头"]),
+    ("年末城镇登记失业率4.0%", ["4.0%"]),  # a level measured at the year end (guide 1.4)
+    ("去年末居民储蓄存款余额增长8.5%", ["8.5%"]),
+])
+def test_a_level_at_a_year_end_without_a_year_is_not_reported(text, kept):
+    assert targets(_units([text]))["surface"].tolist() == kept
+
+
+@pytest.mark.parametrize("text", ["力争年底基本完成", "确保年底全面建成", "年底投产"])
+def test_a_year_end_before_a_task_is_a_deadline(text):
+    assert targets(_units([text]))[["surface", "kind"]].values.tolist() == [["年底", "deadline"]]
 
 
 def test_zero_tolerance_is_not_a_target():
@@ -430,7 +441,7 @@ def test_schema_and_determinism(ref):
         c: str(pd.Series(dtype=d).dtype) for c, d in TARGETS.items()}
     assert list(found.columns[len(TARGETS):]) == ["para_no", "raw_start", "raw_end"]
     pd.testing.assert_frame_equal(targets(units), found)
-    assert found.attrs["slogans"].startswith("numeral_slogans.txt v1.1")
+    assert found.attrs["slogans"].startswith("numeral_slogans.txt v1.2")
 
 
 def test_empty_input_gives_an_empty_table_with_the_schema():
