@@ -194,8 +194,8 @@ def _patterns() -> dict[str, re.Pattern]:
             r"(?P<nword>[\u4e00-\u9fff、]+?)(?=的(?:底线|目标|要求|前提|局面|工作)|底线|的?(?:[^\u4e00-\u9fff、]|$))"
             r"|无(?P<wword>(?:重特大|重大|较大)[\u4e00-\u9fff]{0,8}?(?:事故|事件|案件|疫情|火灾))")
     deadline = (
-        rf"(?<![\d{CN_NUMERAL_CHARS}])(?P<ny>\d+|{_CN})(?P<nu>年|个月|天)内(?![乱战])"  # not 十年内乱
-        rf"|(?:(?P<ey>{_YEAR})|今|明|本|(?<![干几数多]))年(?:底|末|内)(?:前|以前)?(?P<stat>的?(?:统计|統計)|[为為]止|止)?"
+        rf"(?<![\d{CN_NUMERAL_CHARS}几数干多])(?P<ny>\d+|{_CN})(?P<nu>年|个月|天)内(?![乱战])"  # not 十年内乱
+        rf"|(?:(?P<ey>{_YEAR})年?|今|明|本|(?<![干几数多\d{CN_NUMERAL_CHARS}]))年(?:底|末|内)(?:前|以前)?(?P<stat>的?(?:统计|統計)|[为為]止|止)?"
         rf"|(?:{_MONTH}|本)?月(?:底|末|内)(?:前|以前)?"
         r"|按期|如期|限期")
     date = (rf"(?<![\d.])(?:(?P<y>{_YEAR}){_S}年)?(?P<m>{_MONTH}){_S}月"
@@ -211,10 +211,11 @@ def _patterns() -> dict[str, re.Pattern]:
         "zero": re.compile(zero),
         "deadline": re.compile(deadline),
         "date": re.compile(date),
-        "ordinal": re.compile(rf"第(?:\d+|{_CN})"),
+        "ordinal": re.compile(rf"第(?:\d+|{_CN})(?:个五年|个十年)?"),  # 第一个五年: a plan period
         "pairs": re.compile(rf"一{non_numeral}一{non_numeral}|[一二三四五六七八九十两多]位一体"),
         "congress": re.compile(rf"(?<=党的){_CN}大|{_CN}大(?=精神|提出|以来|报告|确定|通过|召开|决定)"
-                               rf"|{_CN}届(?=[一二三四五六七八九]中|全国|全会|人大|中央|政协|代表大会)"),
+                               rf"|{_CN}届(?=[一二三四五六七八九]中|全国|全会|人大|中央|政协|代表大会)"
+                               rf"|(?<=届){_CN}次(?=会议|全会|全体会议)|(?<=人大|政协){_CN}次(?=会议)"),
         "latin": re.compile(r"[A-Za-z]+\d+(?:\.\d+)?|\d+(?:\.\d+)?(?!km)[A-Za-z]+"),
     }
 
@@ -511,6 +512,7 @@ def _deadline(m: re.Match) -> _Found | None:
 
 
 _SPAN_UNITS = {"年": "年", "个月": "月", "天": "天"}
+
 _SPAN_IN_THE_PAST = re.compile(r"[^，,。；;]*?(?:了|已经|已)")
 _SPAN_LASTS = re.compile(r"[^，,。；;]{0,4}?(?:不变|不予改变|不改变)")
 
@@ -521,6 +523,9 @@ _AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的|增加到|增至|�
 _AS_OF_CLAUSE = re.compile(r"[，,][^，,。；;]*?(?:共有|已有|达到)")
 
 
+_EVENT_THEN = re.compile(r"[\u4e00-\u9fff]{0,2}(?:召开|决定|作出|通过|发生|颁布|公布|提出|举行)的")  # 一九七八年底召开的
+_PERIOD_TO = re.compile(rf"(?:至|到|—|－|-){_S}(?:{_YEAR})")  # １９８４年末至１９８５年
+_DONE_BY_THEN = re.compile(r"[，,]?(?:已经|已)")  # 到１９５５年底，已经完成…: as of then, done
 _LAST_YEAR = re.compile(r"(?:去|上|前)(?:年)?$")
 _LEVEL_FOLLOWS = re.compile(r"[^，,。；;]*?(?:[\d０-９]|[一二两三四五六七八九十][十百千万亿])")
 _STOCKS = re.compile(r"(?:全国)?(?:存栏|存款|余额|库存|结存|总人口|人口|在校)")
@@ -541,6 +546,7 @@ def _dates_a_statistic(m: re.Match) -> bool:
     if not m.group(0).endswith(("年底", "年末")):  # 年内, 月底, 按期 …: always limits
         return False
     return (text[max(0, start - 2):start].endswith(_AS_OF_BEFORE)
+            or bool(_EVENT_THEN.match(text, end) or _PERIOD_TO.match(text, end) or _DONE_BY_THEN.match(text, end))
             or bool(_PERIOD_FROM.search(text, clause_start, start))
             or bool(_AS_OF_AFTER.match(text, end) or _AS_OF_CLAUSE.match(text, end)
                     or _STOCKS.match(text, end))
