@@ -140,7 +140,7 @@ _SUFFIX = {"余": "more_than", "多": "more_than", "以上": "more_than",
 _POST = ("以上", "之多", "有余", "以下", "以内", "左右", "上下", "多")  # 一年多
 # 零碳园区, 零就业家庭: a zero word that names a kind of place or unit, not a target
 _KINDS_OF_PLACE = ("园区", "工厂", "社区", "城市", "建筑", "家庭", "示范", "试点", "企业", "学校", "乡村", "村", "镇")
-_ZERO_WORDS = ("记录", "火点", "排放", "事故", "伤亡", "死亡", "污染", "上访", "越级上访", "非访",
+_ZERO_WORDS = ("关税", "记录", "火点", "排放", "事故", "伤亡", "死亡", "污染", "上访", "越级上访", "非访",
                "投诉", "发案", "感染", "增长", "违规", "差错", "欠薪", "碳")
 _STATUS = re.compile(
     r"(?:已经|已|正在)(?:全部|基本)?"
@@ -229,7 +229,7 @@ _CLUES = {
     "deadline": "[年月天期]",  # …年内, 年底, 月底, 三十天内, 按期
     "date": "月",
     "decade": "年代",
-    "congress": "[大届]",
+    "congress": "[大届次]",
     "latin": "[A-Za-z]",
 }
 
@@ -504,8 +504,9 @@ def _deadline(m: re.Match) -> _Found | None:
             return None
         end = m.end() - len(m.group("stat") or "")
         return _Found(m.start(), end, parse_number(year), parse_number(year), "年", "date")
-    if span and (_SPAN_IN_THE_PAST.match(m.string, m.end()) or _SPAN_LASTS.match(m.string, m.end())):
-        return None  # 三年内完成了…, 五十年内不变: a span, not a limit; read as a duration
+    if span and (_SPAN_IN_THE_PAST.match(m.string, m.end()) or _SPAN_LASTS.match(m.string, m.end())
+                 or _NAMED_PERIOD.search(m.string, 0, m.start())):
+        return None  # 三年内完成了…, 五十年内不变, 从…到…的四年内: a span, not a limit; a duration
     value = parse_number(year or span) if (year or span) else math.nan
     unit = _SPAN_UNITS[m.group("nu")] if span else "年" if year else ""
     return _Found(m.start(), m.end(), value, value, unit, "deadline")
@@ -514,12 +515,14 @@ def _deadline(m: re.Match) -> _Found | None:
 _SPAN_UNITS = {"年": "年", "个月": "月", "天": "天"}
 
 _SPAN_IN_THE_PAST = re.compile(r"[^，,。；;]*?(?:了|已经|已)")
+# 从一九七九年到一九八二年的四年内, 前四年内, 最后二十年内: a period named, not a limit from now
+_NAMED_PERIOD = re.compile(r"(?:的|(?<!提)前|最后)$")
 _SPAN_LASTS = re.compile(r"[^，,。；;]{0,4}?(?:不变|不予改变|不改变)")
 
 
 # A year end "as of" which a level is measured, not one "by" which a task is due (guide 1.1, 5).
 _AS_OF_BEFORE = ("比", "较", "截至", "截止")
-_AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的|增加到|增至|增长到|上升到|下降到|减少到|降至|升至)")
+_AS_OF_AFTER = re.compile(r"(?:达|共有|已有|有|为|的|比|增加到|增至|增长到|上升到|下降到|减少到|降至|升至)")
 _AS_OF_CLAUSE = re.compile(r"[，,][^，,。；;]*?(?:共有|已有|达到)")
 
 
@@ -528,7 +531,7 @@ _PERIOD_TO = re.compile(rf"(?:至|到|—|－|-){_S}(?:{_YEAR})")  # １９８�
 _DONE_BY_THEN = re.compile(r"[，,]?(?:已经|已)")  # 到１９５５年底，已经完成…: as of then, done
 _LAST_YEAR = re.compile(r"(?:去|上|前)(?:年)?$")
 _LEVEL_FOLLOWS = re.compile(r"[^，,。；;]*?(?:[\d０-９]|[一二两三四五六七八九十][十百千万亿])")
-_STOCKS = re.compile(r"(?:全国)?(?:存栏|存款|余额|库存|结存|总人口|人口|在校)")
+_STOCKS = re.compile(r"(?:全国)?(?:存栏|存款|余额|库存|结存|总人口|人口|在校)|[^，,。；;]{0,8}?(?:余额|存栏|库存)")
 _CLASS_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,6}?的")  # 2005年底前注册营运的黄标车
 _TASK_BEFORE = re.compile(r"计划|要|力争|争取|确保|将|必须")  # 计划在一九八五年底以前全部建成的四百个
 _PERIOD_FROM = re.compile(r"[从從][^，,。；;]*到$")  # 从一九五〇年七月到一九五三年底
