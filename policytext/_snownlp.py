@@ -13,34 +13,35 @@ files and the same floating-point arithmetic, so results are bit-identical:
 3. Naive Bayes (``snownlp.classification.bayes.Bayes.classify``) with the
    add-one counts of ``sentiment/sentiment.marshal.3``.
 
-Why it is fast (about 25x on one core, ``benchmarks/snownlp_speed.py``):
+Why it is fast (about 70x on one core, ``benchmarks/snownlp_speed.py``):
 snownlp evaluates ``log_prob`` 64 times per character, each time with six
 look-ups of nested-tuple keys in dictionaries of up to a million entries, and
-copies whole tag paths at every step. Here the bigram and trigram counts are
-regrouped by character n-gram once, at load; the ``uni + bi`` terms of the
-new character bigrams of a batch and the few non-zero trigram terms of its
-new character trigrams are computed together with numpy and cached; the
+copies whole tag paths at every step. Here every ``log_prob`` value that is not
+a character's uni term alone (about 1.3 million: one per bigram and trigram
+count of the model) is computed once, when the model is first read, and kept
+in sorted numpy arrays keyed by integer codes of the character n-grams. A
+batch of runs is turned into character ids with numpy, and the bigram and
+trigram values of all its positions are found with ``searchsorted``; the
 Viterbi search runs on all distinct runs of a call at once, one character
-position per numpy step, with back-pointers; segmented runs and per-word
-log-frequencies are cached; the model files are read once per process, on
-first use.
+position per numpy step (runs on the last axis), with back-pointers;
+segmented runs and per-word log-frequencies are cached; the model files are
+read once per process, on first use.
 
 Exactness: every log-probability is computed by ``math.log`` on the same
 floating-point expression, in the same order, as ``log_prob`` (numpy only
 multiplies, divides, adds, compares and copies float64 values, each operation
 rounded as Python rounds it); path scores are the same sums; ties are broken as
-snownlp breaks them (``numpy.argmax`` keeps the first maximum, as snownlp's
-strict ``>`` update and ``max`` do). A trigram count is looked up only when
-both its bigrams have counts: training counts a trigram only together with
-its two bigrams, which ``tests/test_snownlp_fast.py`` checks over the whole
-shipped model.
+snownlp breaks them (the first best previous tag, and ``numpy.argmax``'s first
+maximum, as snownlp's strict ``>`` update and ``max`` do); the Bayes sums add
+the word logs one by one, in snownlp's order. ``tests/test_snownlp_fast.py``
+also compares the stored values with snownlp's own ``log_prob``.
 
 The model files are read from the installed snownlp package (located with
 ``importlib.util.find_spec``, which does not run snownlp's slow ``__init__``),
 in snownlp's own format: gzip-compressed ``marshal`` dumps. Nothing is copied
-into policytext; the regrouped segmentation tables are kept in the policytext
+into policytext; the computed segmentation tables are kept in the policytext
 cache folder, named after the model file's sha256, so that a new process (a
-corpus worker) loads in about a second instead of several.
+corpus worker) loads them in a fraction of a second instead of several seconds.
 """
 
 from __future__ import annotations
@@ -54,10 +55,10 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
-from itertools import chain
+from functools import lru_cache, reduce
+from itertools import accumulate, chain
 from math import exp, log
-from operator import itemgetter
+from operator import add, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -70,16 +71,16 @@ __all__ = ["snownlp_sentiments"]
 
 # snownlp.seg.re_zh: runs of CJK unified ideographs, kept by ``split``.
 _ZH_RUN = re.compile("([\u4e00-\u9fa5]+)")
+_LAST_ZH = 0x9FA5
 # CharacterBasedGenerativeModel.status, in snownlp's iteration order.
 _TAGS = ("b", "m", "e", "s")
 _B, _M, _E, _S = range(4)
-# The begin-of-sentence pseudo character and its only tag (index 0).
-_BOS = ("", "BOS")
+# Tag indices; the begin-of-sentence pseudo character "" has the one tag "BOS".
 _TAG_INDEX = {"b": _B, "m": _M, "e": _E, "s": _S, "BOS": 0}
 _NEG_INF = float("-inf")
 # Beyond these sizes a cache is emptied (results never depend on the caches).
 _MAX_CACHED = 200_000
-# Characters per numpy Viterbi batch (bounds memory: 512 bytes per character).
+# Characters per numpy Viterbi batch (bounds memory: about 200 bytes per character).
 _BATCH_CHARS = 50_000
 
 
@@ -145,11 +146,7 @@ def _model() -> _SentimentModel:
         stop = frozenset(line.strip() for line in stop_path.read_text("utf-8").splitlines())
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelError(f"{stop_path}: cannot read snownlp's stopword list ({exc})") from exc
-    model = _SentimentModel(segmenter, _read_marshal(bayes_path), bayes_path, stop)
-    # One full collection now lets CPython stop tracking the million count-key
-    # tuples (they hold only strings), so later collections do not rescan them.
-    gc.collect()
-    return model
+    return _SentimentModel(segmenter, _read_marshal(bayes_path), bayes_path, stop)
 
 
 def _snownlp_dir() -> Path:
@@ -172,55 +169,6 @@ def _read_marshal(path: Path) -> dict:
     return model
 
 
-def _bigram_index(bi: dict, path: Path) -> dict[str, tuple[int, ...]]:
-    """Group bigram counts by characters: ``{b + c: (j, count, j, count, ...)}``.
-
-    ``j = t2 * 4 + t3``. The BOS character is "", so the bigrams of BOS
-    are under keys "" (BOS BOS) and "c" (BOS c).
-    """
-    slots = {(t2, t3): i2 * 4 + i3 for t2, i2 in _TAG_INDEX.items() for t3, i3 in _TAG_INDEX.items()}
-    index: dict[str, tuple[int, ...]] = {}
-    get = index.get
-    try:
-        for (k2, k3), n in bi.items():
-            key = k2[0] + k3[0]
-            # Tuples, not lists: the garbage collector stops tracking them.
-            index[key] = get(key, ()) + (slots[k2[1], k3[1]], n)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelError(f"{path}: malformed bigram key in 'bi' ({exc!r})") from exc
-    return index
-
-
-def _trigram_index(tri: dict, path: Path) -> dict[str, tuple[int, ...]]:
-    """Group trigram counts by characters: ``{a + b + c: (i, count, i, count, ...)}``.
-
-    ``i = t1 * 16 + t2 * 4 + t3``; keys of BOS positions are shorter, as in
-    :func:`_bigram_index`.
-    """
-    tags = _TAG_INDEX
-    index: dict[str, tuple[int, ...]] = {}
-    get = index.get
-    try:
-        for (k1, k2, k3), n in tri.items():
-            key = k1[0] + k2[0] + k3[0]
-            index[key] = get(key, ()) + (tags[k1[1]] * 16 + tags[k2[1]] * 4 + tags[k3[1]], n)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelError(f"{path}: malformed trigram key in 'tri' ({exc!r})") from exc
-    return index
-
-
-class _CharInfo(NamedTuple):
-    """What ``log_prob`` needs of one position's character ("" is BOS).
-
-    Four entries per field, one per tag; BOS has one tag (index 0): its
-    ``counts`` and ``terms`` are padded with zeros, its ``logs`` repeated.
-    """
-
-    counts: tuple[int, ...]  # uni counts per tag
-    terms: tuple[float, ...]  # l1 * uni.freq((char, tag))
-    logs: tuple[float, ...]  # log of terms (-inf for 0)
-
-
 def _table(model: dict, name: str, path: Path) -> dict:
     """Return one of a model's frequency tables (a ``BaseProb.__dict__``)."""
     table = model.get(name)
@@ -229,43 +177,71 @@ def _table(model: dict, name: str, path: Path) -> dict:
     return table
 
 
-def _split_key(key: str, n: int) -> tuple[str, ...]:
-    """The ``n`` characters of an n-gram key; a shorter key starts with BOS ("")."""
-    return ("", "", *key)[-n:]
+class _Ngrams(NamedTuple):
+    """Per-tag values of character n-grams, grouped by n-gram (compressed rows).
+
+    The entries of the n-gram coded ``keys[k]`` are ``starts[k]:starts[k + 1]``
+    of ``slots`` (its tags, as one index) and ``values``. The last key is a
+    sentinel above every code, without entries.
+    """
+
+    keys: np.ndarray  # int64 n-gram codes, sorted, distinct
+    starts: np.ndarray  # int64, one more than keys
+    slots: np.ndarray  # int64
+    values: np.ndarray
+
+    def find(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(at, slot, value)`` of all entries of ``codes``; ``at`` (ascending) indexes ``codes``."""
+        k = np.empty(len(codes), dtype=np.intp)
+        by_code = np.argsort(codes)
+        k[by_code] = np.searchsorted(self.keys, codes[by_code])  # sorted queries: about 3x faster
+        first = self.starts[k]
+        sizes = np.where(self.keys[k] == codes, self.starts[k + 1] - first, 0)
+        at = np.repeat(np.arange(len(codes)), sizes)
+        # Entry j of code i is output row offset_i + j and table entry first_i + j.
+        entry = np.arange(len(at)) + np.repeat(first + sizes - np.cumsum(sizes), sizes)
+        return at, self.slots[entry], self.values[entry]
 
 
-def _flat_entries(index: dict[str, tuple[int, ...]], keys: list[str]) -> tuple[np.ndarray, ...]:
-    """``(owner, slot, count)`` arrays of the index entries of ``keys`` (owner = position in keys)."""
-    entries = [index.get(key, ()) for key in keys]
-    sizes = np.fromiter(map(len, entries), dtype=np.intp, count=len(entries)) // 2
-    flat = np.fromiter(chain.from_iterable(entries), dtype=np.int64, count=2 * int(sizes.sum()))
-    return np.repeat(np.arange(len(keys)), sizes), flat[0::2], flat[1::2]
-
-
-def _logs_of(values: np.ndarray) -> list[float]:
-    """``math.log`` of each value (-inf for 0), as ``log_prob`` computes it."""
-    return [log(x) if x != 0 else _NEG_INF for x in values.tolist()]
+def _ngrams(codes: np.ndarray, slots: np.ndarray, values: np.ndarray) -> _Ngrams:
+    """Group n-gram entries by code (codes below the int64 maximum)."""
+    by_code = np.argsort(codes, kind="stable")
+    keys, first = np.unique(codes[by_code], return_index=True)
+    sentinel = np.iinfo(np.int64).max
+    starts = np.append(first, [len(codes)] * 2)
+    return _Ngrams(np.append(keys, sentinel), starts, slots[by_code], values[by_code])
 
 
 class _Tables(NamedTuple):
-    """snownlp's segmentation model (``seg.marshal.3``) regrouped for :class:`_Segmenter`."""
+    """snownlp's segmentation model (``seg.marshal.3``) as ``log_prob`` values for :class:`_Segmenter`.
 
-    weights: tuple[float, float, float]  # l1, l2, l3
-    uni_total: int
-    bos_count: int  # uni count of the begin-of-sentence symbol
-    chars: dict[str, tuple[int, ...]]  # (b, m, e, s) uni counts of every character seen in training
-    bigrams: dict[str, tuple[int, ...]]  # see _bigram_index
-    trigrams: dict[str, tuple[int, ...]]  # see _trigram_index
+    Characters are numbered: 0 is BOS, ``1..len(alphabet)`` the characters of
+    the model's keys, ``n_ids - 1`` any other ("unseen"). ``log_prob(a t1, b
+    t2, c t3)`` is, by precedence: the trigram entry of code ``(a * n_ids + b)
+    * n_ids + c``, slot ``t1 * 16 + t2 * 4 + t3``; the bigram entry of code
+    ``b * n_ids + c``, slot ``t2 * 4 + t3``; else ``logs[c, t3]``.
+    """
+
+    alphabet: str  # the model's characters, sorted
+    known: np.ndarray  # bool per id: has a uni count (else snownlp's not_found branch)
+    logs: np.ndarray  # (n_ids, 4): log(l1 * uni.freq((char, tag))), -inf for 0
+    bigrams: _Ngrams  # log_prob where the bigram term is not 0 and the trigram term is
+    trigrams: _Ngrams  # log_prob where the trigram term is not 0
+
+    @property
+    def n_ids(self) -> int:
+        """Number of character ids, BOS and unseen included."""
+        return len(self.alphabet) + 2
 
 
 # Bump when _Tables or the functions that build it change: the name of the cache file.
-_TABLES_FORMAT = 1
+_TABLES_FORMAT = 3
 
 
 def _segmenter_tables(path: Path) -> _Tables:
-    """The regrouped tables of the model file at ``path``.
+    """The ``log_prob`` tables of the model file at ``path``.
 
-    Reading and regrouping take several seconds, so the result is kept in the policytext
+    Reading and computing take several seconds, so the result is kept in the policytext
     cache folder under the sha256 of the model file and read from there next time.
     """
     try:
@@ -278,53 +254,114 @@ def _segmenter_tables(path: Path) -> _Tables:
 
 
 def _build_tables(model: dict, path: Path) -> _Tables:
-    """Check snownlp's segmentation model and regroup its counts by characters."""
+    """Check snownlp's segmentation model and compute its ``log_prob`` values.
+
+    The arithmetic is ``log_prob``'s, term by term and in its order:
+    ``uni = l1 * (n / total)``, ``bi = (l2 * n) / count`` (0 if count is 0),
+    ``tri`` likewise with ``l3``, then ``math.log((uni + bi) + tri)`` (-inf
+    for 0); numpy only multiplies, divides and adds float64 values, each
+    operation rounded as Python rounds it.
+    """
     try:
-        weights = (float(model["l1"]), float(model["l2"]), float(model["l3"]))
+        l1, l2, l3 = (float(model["l1"]), float(model["l2"]), float(model["l3"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{path}: model has no interpolation weights l1, l2, l3") from exc
     if tuple(model.get("status", ())) != _TAGS:
         raise ModelError(f"{path}: expected tags {_TAGS}, found {model.get('status')!r}")
-    uni = _table(model, "uni", path)["d"]
-    # snownlp's ``not_found`` test is "no uni count for any tag".
-    chars: dict[str, tuple[int, ...]] = {}
-    for char in sorted({key[0] for key in uni if key[0]}):
-        if len(char) != 1:
-            raise ModelError(f"{path}: uni key {char!r} is not one character")
-        counts = tuple(uni.get((char, t), 0) for t in _TAGS)
-        if any(counts):
-            chars[char] = counts
-    return _Tables(weights, _table(model, "uni", path)["total"], uni.get(_BOS, 0), chars,
-                   _bigram_index(_table(model, "bi", path)["d"], path),
-                   _trigram_index(_table(model, "tri", path)["d"], path))
+    uni_table = _table(model, "uni", path)
+    uni, bi, tri = uni_table["d"], _table(model, "bi", path)["d"], _table(model, "tri", path)["d"]
+    try:
+        alphabet, symbols = _symbol_ids(set(chain(uni, chain.from_iterable(bi), chain.from_iterable(tri))))
+        counts = np.zeros((len(alphabet) + 2, 4))
+        for key, n in uni.items():
+            counts[symbols[key]] = n
+        bi_rows = np.array([(*symbols[k2], *symbols[k3], n) for (k2, k3), n in bi.items()],
+                           dtype=np.int64).reshape(-1, 5)
+        tri_rows = np.array([(*symbols[k1], *symbols[k2], *symbols[k3], n)
+                             for (k1, k2, k3), n in tri.items()], dtype=np.int64).reshape(-1, 7)
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: malformed key in the segmentation model ({exc})") from exc
+    terms = l1 * (counts / uni_table["total"])  # log_prob's uni term per (char, tag)
+    return _Tables(alphabet, (counts != 0).any(axis=1) & (np.arange(len(counts)) != 0), _logs_of(terms),
+                   _bigram_log_probs(bi_rows, counts, terms, l2),
+                   _trigram_log_probs(tri_rows, bi_rows, counts, terms, (l2, l3)))
+
+
+def _symbol_ids(symbols: set) -> tuple[str, dict[tuple[str, str], tuple[int, int]]]:
+    """The model's characters (sorted) and ``(character id, tag index)`` of each ``(char, tag)``."""
+    alphabet = "".join(sorted({char for char, _ in symbols} - {""}))
+    ids = {"": 0, **{char: i for i, char in enumerate(alphabet, start=1)}}
+    index = {}
+    for char, tag in symbols:
+        if len(char) > 1 or (char == "") != (tag == "BOS") or tag not in _TAG_INDEX:
+            raise ValueError(f"symbol {(char, tag)!r} is not (character, tag) or BOS")
+        index[char, tag] = ids[char], _TAG_INDEX[tag]
+    return alphabet, index
+
+
+def _bigram_log_probs(rows: np.ndarray, counts: np.ndarray, terms: np.ndarray, l2: float) -> _Ngrams:
+    """``log_prob`` of every bigram (rows ``b, t2, c, t3, n``) whose bigram term is not 0."""
+    b, t2, c, t3, n = rows.T
+    bi = _divided(l2 * n, counts[b, t2])
+    keep = bi != 0
+    n_ids = len(counts)
+    return _ngrams((b * n_ids + c)[keep], (t2 * 4 + t3)[keep], _logs_of((terms[c, t3] + bi)[keep]))
+
+
+def _trigram_log_probs(rows: np.ndarray, bi_rows: np.ndarray, counts: np.ndarray, terms: np.ndarray,
+                       weights: tuple[float, float]) -> _Ngrams:
+    """``log_prob`` of every trigram (rows ``a, t1, b, t2, c, t3, n``) whose trigram term is not 0."""
+    l2, l3 = weights
+    n_ids = len(counts)
+    tri = _divided(l3 * rows[:, 6], _bigram_counts(bi_rows, rows[:, 0:4], n_ids))
+    rows, tri = rows[tri != 0], tri[tri != 0]
+    a, t1, b, t2, c, t3, _ = rows.T
+    uni_bi = terms[c, t3] + _divided(l2 * _bigram_counts(bi_rows, rows[:, 2:6], n_ids), counts[b, t2])
+    return _ngrams((a * n_ids + b) * n_ids + c, t1 * 16 + t2 * 4 + t3, _logs_of(uni_bi + tri))
+
+
+def _bigram_counts(bi_rows: np.ndarray, pairs: np.ndarray, n_ids: int) -> np.ndarray:
+    """Counts of the bigrams ``pairs`` (rows ``b, t2, c, t3``) in ``bi_rows``; 0 for those absent."""
+    def code(rows: np.ndarray) -> np.ndarray:
+        return ((rows[:, 0] * n_ids + rows[:, 2]) * 4 + rows[:, 1]) * 4 + rows[:, 3]
+
+    at, _, found = _ngrams(code(bi_rows), bi_rows[:, 4], bi_rows[:, 4]).find(code(pairs))
+    counts = np.zeros(len(pairs), dtype=np.int64)
+    counts[at] = found
+    return counts
+
+
+def _divided(numerators: np.ndarray, denominators: np.ndarray) -> np.ndarray:
+    """``numerators / denominators``, 0 where the denominator is 0 (snownlp's ``div``)."""
+    out = np.zeros(len(numerators))
+    np.divide(numerators, denominators, out=out, where=denominators != 0)
+    return out
+
+
+def _logs_of(values: np.ndarray) -> np.ndarray:
+    """``math.log`` of each value (-inf for 0), as ``log_prob`` computes it."""
+    logs = [log(x) if x != 0 else _NEG_INF for x in values.ravel().tolist()]
+    return np.array(logs, dtype=np.float64).reshape(values.shape)
 
 
 class _Segmenter:
-    """``CharacterBasedGenerativeModel.tag`` + ``Seg.seg`` with cached tables.
+    """``CharacterBasedGenerativeModel.tag`` + ``Seg.seg`` over precomputed ``log_prob`` tables.
 
     Tags are indexed b=0, m=1, e=2, s=3; the begin-of-sentence symbol has one
-    tag, index 0. A character bigram b c has a row in three tables indexed
-    ``t2 * 4 + t3``: ``_logs`` (``log_prob`` when the trigram term is zero),
-    ``_counts`` (bigram counts) and ``_sums`` (``log_prob``'s ``uni + bi``);
-    a trigram's 64 log-probabilities are indexed ``t1 * 16 + t2 * 4 + t3``.
+    tag, index 0. A position's log-probabilities are indexed ``t1 * 16 + t2 *
+    4 + t3`` (tags of the position and the two before it).
     """
 
     def __init__(self, tables: _Tables) -> None:
-        self.l1, self.l2, self.l3 = tables.weights
-        self.uni_total, self.bos_count = tables.uni_total, tables.bos_count
-        self.chars, self.bigrams, self.trigrams = tables.chars, tables.bigrams, tables.trigrams
-        self._info: dict[str, _CharInfo] = {}
+        self.tables = tables
+        # Character id of each code point up to U+9FA5, the last that runs hold.
+        self._ids = np.full(_LAST_ZH + 1, tables.n_ids - 1, dtype=np.int64)
+        points = np.array([ord(char) for char in tables.alphabet], dtype=np.int64)
+        inside = points <= _LAST_ZH
+        self._ids[points[inside]] = np.arange(1, len(points) + 1)[inside]
+        # log_prob (t2 * 4 + t3, character) of a character without bigram or trigram entries.
+        self._uni = np.ascontiguousarray(np.tile(tables.logs, (1, 4)).T)
         self._runs: dict[str, list[str]] = {}
-        self._clear_ngrams()
-
-    def _clear_ngrams(self) -> None:
-        """Empty the bigram and trigram caches (row 0 of the tables stays all -inf)."""
-        self._pairs: dict[str, int] = {}  # b + c -> row
-        self._cached: dict[str, tuple] = {}  # key -> (row, fixes)
-        self._logs = np.full((1024, 16), _NEG_INF)
-        self._counts = np.zeros((1024, 16))
-        self._sums = np.zeros((1024, 16))
-        self._n_rows = 1
 
     def segment(self, runs: Iterable[str]) -> dict[str, list[str]]:
         """Segment runs of CJK characters into words (``snownlp.seg.single_seg``).
@@ -336,197 +373,152 @@ class _Segmenter:
             A dict from each distinct run to its list of words.
         """
         words = {run: self._runs.get(run) for run in runs}
-        todo = [run for run, found in words.items() if found is None]
+        todo = sorted((run for run, found in words.items() if found is None), key=len, reverse=True)
         for batch in _batches(todo, _BATCH_CHARS):
-            if len(self._cached) > _MAX_CACHED or len(self._pairs) > _MAX_CACHED:
-                self._clear_ngrams()  # only between batches: rows are shared by index
-            for run, tags in zip(batch, self._viterbi(batch)):
-                words[run] = _tags_to_words(run, tags)
+            words.update(zip(batch, _words(batch, self._viterbi(batch))))
         if len(self._runs) + len(todo) > _MAX_CACHED:
             self._runs.clear()
         self._runs.update((run, words[run]) for run in todo)
         return words
 
-    def _char(self, char: str) -> _CharInfo:
-        """``uni`` counts and ``log_prob``'s uni terms of a position ("" for BOS)."""
-        info = self._info.get(char)
-        if info is None:  # BOS and at most every character of the model
-            counts = self.chars.get(char, (0, 0, 0, 0)) if char else (self.bos_count,)
-            # log_prob's first term: self.l1 * self.uni.freq(s3)
-            terms = tuple(self.l1 * (n / self.uni_total) for n in counts)
-            logs = tuple(log(x) if x != 0 else _NEG_INF for x in terms)
-            pad = (0,) * (4 - len(counts))
-            info = self._info[char] = _CharInfo(counts + pad, terms + pad, logs * (4 // len(logs)))
-        return info
-
-    def _add_pairs(self, keys: list[str]) -> None:
-        """Compute and cache the rows of new character bigrams b c (keys ``b + c``).
-
-        A row holds ``log_prob``'s ``uni + bi`` sums and their logs (``t2 * 4 +
-        t3``); the logs are ``log_prob``'s whenever its trigram term is zero.
-        ``b`` is "" for BOS (then only ``t2 = 0`` is meaningful).
-        """
-        chars = [_split_key(key, 2) for key in keys]
-        b_info = [self._char(b) for b, _ in chars]
-        c_info = [self._char(c) for _, c in chars]
-        counts_b = np.array([info.counts for info in b_info], dtype=np.float64)
-        terms_c = np.array([info.terms for info in c_info])
-        logs = np.tile(np.array([info.logs for info in c_info]), (1, 4))  # where bi.get(...) is 0
-        counts, sums = np.zeros_like(logs), np.zeros_like(logs)
-        pair, j, n = _flat_entries(self.bigrams, keys)
-        count_b = counts_b[pair, j // 4]
-        bi = np.zeros(len(n))
-        np.divide(self.l2 * n, count_b, out=bi, where=count_b != 0)
-        p = terms_c[pair, j % 4] + bi
-        logs[pair, j] = _logs_of(p)
-        counts[pair, j] = n
-        sums[pair, j] = p
-        rows = self._new_rows(logs, counts, sums)
-        self._pairs.update(zip(keys, rows))
-
-    def _new_rows(self, logs: np.ndarray, counts: np.ndarray, sums: np.ndarray) -> range:
-        """Append rows to the three bigram tables (growing them); return their indices."""
-        start, end = self._n_rows, self._n_rows + len(logs)
-        if end > len(self._logs):
-            size = max(2 * len(self._logs), end)
-            self._logs, self._counts, self._sums = (
-                np.concatenate([table[:start], np.empty((size - start, 16))])
-                for table in (self._logs, self._counts, self._sums))
-        self._logs[start:end], self._counts[start:end], self._sums[start:end] = logs, counts, sums
-        self._n_rows = end
-        return range(start, end)
-
-    def _add_trigrams(self, keys: list[str]) -> None:
-        """Compute and cache ``log_prob`` at the last position of each new key (1 to 3 characters).
-
-        Caches ``(row, fixes)``: ``log_prob(a t1, b t2, c t3)`` is ``_logs[row,
-        t2 * 4 + t3]`` (that of bigram b c) except at the ``(t1 * 16 + t2 * 4 +
-        t3, value)`` of ``fixes``, where the trigram term is not zero.
-        """
-        split = [_split_key(key, 3) for key in keys]
-        ab = [a + b for a, b, _ in split]
-        bc = [b + c for _, b, c in split]
-        self._add_pairs([k for k in dict.fromkeys(ab + bc) if k not in self._pairs])
-        row_ab = np.array([self._pairs[k] for k in ab], dtype=np.intp)
-        row_bc = np.array([self._pairs[k] for k in bc], dtype=np.intp)
-        owner, i, n = _flat_entries(self.trigrams, keys)
-        count_ab = self._counts[row_ab[owner], i // 4]
-        # snownlp's trigram term is div(...) = 0 unless both bigrams were seen.
-        seen = (n != 0) & (count_ab != 0) & (self._counts[row_bc[owner], i % 16] != 0)
-        owner, i, n, count_ab = owner[seen], i[seen], n[seen], count_ab[seen]
-        p = self._sums[row_bc[owner], i % 16] + (self.l3 * n) / count_ab
-        fixes: list[list] = [[] for _ in keys]
-        for k, col, value in zip(owner.tolist(), i.tolist(), _logs_of(p)):
-            fixes[k].append((col, value))
-        self._cached.update(zip(keys, zip(row_bc.tolist(), map(tuple, fixes))))
-
-    def _log_probs(self, runs: list[str], order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _log_probs(self, runs: list[str], order: np.ndarray,
+                   steps: np.ndarray) -> tuple[np.ndarray, tuple, np.ndarray]:
         """Log-probabilities of every (position, run), position-major.
 
         Args:
             runs: Runs sorted by decreasing length.
             order: Run-major index (position i of run r) of each position-major one.
+            steps: Position in its run of each position-major one.
 
         Returns:
-            ``(lp, known)``: ``lp[k, t1 * 16 + t2 * 4 + t3]`` is ``log_prob``
-            at the k-th (position, run), ``known[k]`` whether its character
-            was seen in training (if not, ``lp[k]`` is unused).
+            ``(lp, fixes, known)``: ``lp[t2 * 4 + t3, k]`` is ``log_prob`` at the
+            k-th (position, run) for every t1, except at the ``(k, t1 * 16 + t2 *
+            4 + t3, value)`` of ``fixes`` (arrays, ascending k), where the
+            trigram term is not 0; ``known[k]`` whether its character has a uni
+            count (if not, its log-probabilities are unused).
         """
-        chars, cache = self.chars, self._cached
-        keys = [run[max(i - 2, 0) : i + 1] for run in runs for i in range(len(run))]
-        new = [key for key in dict.fromkeys(keys) if key not in cache and key[-1] in chars]
-        if new:
-            self._add_trigrams(new)
-        dead = (0, ())  # an unseen character
-        found = [cache.get(key, dead) for key in keys]
-        rows = np.fromiter(map(itemgetter(0), found), dtype=np.intp, count=len(found))[order]
-        lp = np.tile(self._logs[rows], (1, 4))
-        fixes = [(k, col, val) for k, fix in enumerate(map(itemgetter(1), found)) if fix for col, val in fix]
-        if fixes:
-            at, col, val = zip(*fixes)
-            position = np.empty_like(order)
-            position[order] = np.arange(len(order))
-            lp[position[list(at)], list(col)] = val
-        return lp, rows != 0
-    def _viterbi(self, runs: list[str]) -> list[list[int]]:
-        """Return snownlp's best tag path (tag indices) for every run.
+        ids = self._ids[np.frombuffer("".join(runs).encode("utf-32-le"), dtype=np.uint32)]
+        before = np.concatenate([[0, 0], ids])  # before[k + 2] is ids[k]
+        c = ids[order]
+        b = np.where(steps >= 1, before[order + 1], 0)  # 0: BOS
+        a = np.where(steps >= 2, before[order], 0)
+        n = self.tables.n_ids
+        lp = self._uni[:, c]
+        at, slot, value = self.tables.bigrams.find(b * n + c)
+        lp[slot, at] = value
+        return lp, self.tables.trigrams.find((a * n + b) * n + c), self.tables.known[c]
+
+    def _viterbi(self, runs: list[str]) -> np.ndarray:
+        """Return snownlp's best tag (index) of every character of the runs, run after run.
 
         The states after position ``i`` are (tag at i - 1, tag at i), kept as
-        arrays ``(runs, 4, 4)``; runs are sorted by decreasing length so the
+        arrays ``(4, 4, runs)``; runs are sorted by decreasing length so the
         runs still going at position ``i`` are a prefix.
+
+        Args:
+            runs: Runs sorted by decreasing length.
         """
-        ranking = sorted(range(len(runs)), key=lambda r: -len(runs[r]))
-        ranked = [runs[r] for r in ranking]
-        lengths = [len(run) for run in ranked]
+        lengths = [len(run) for run in runs]
         shorter = np.cumsum(np.bincount(lengths))[:-1]  # runs of length <= i
         active = (len(runs) - shorter).tolist()
-        # Where position i of ranked run r sits in run-major order.
+        # Where position i of run r sits in run-major order.
         starts = np.cumsum([0] + lengths[:-1])
         order = np.concatenate([starts[:count] + i for i, count in enumerate(active)])
-        lp, known = self._log_probs(ranked, order)
-        finals, backs = _forward(lp, known, active)
+        steps = np.repeat(np.arange(len(active)), active)
+        finals, backs = _forward(*self._log_probs(runs, order, steps), active)
         tags = np.empty(len(order), dtype=np.int64)
         tags[order] = _backward(finals, backs, active)
-        flat = tags.tolist()
-        paths: list[list[int]] = [[] for _ in runs]
-        for r, start, n in zip(ranking, starts.tolist(), lengths):
-            paths[r] = flat[start : start + n]
-        return paths
+        return tags
 
 
-def _forward(lp: np.ndarray, known: np.ndarray, active: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
+def _forward(lp: np.ndarray, fixes: tuple, known: np.ndarray,
+             active: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Viterbi forward pass of ``CharacterBasedGenerativeModel.tag`` on many runs.
 
+    Arrays have the runs on their last axis, so that numpy works along long rows.
+
     Args:
-        lp: Position-major log-probabilities, as from ``_Segmenter._log_probs``.
-        known: Whether each position's character was seen in training.
+        lp, fixes, known: Log-probabilities of the (position, run) columns, as from
+            ``_Segmenter._log_probs``.
         active: Number of runs still going at each position.
 
     Returns:
         ``(finals, backs)``: ``finals[r]`` is the best final state of run r,
         ``cur * 4 + prev`` (``cur`` alone for one-character runs);
-        ``backs[i - 2][r, prev, cur]`` the tag at ``i - 2`` on the best path
+        ``backs[i - 2][prev, cur, r]`` the tag at ``i - 2`` on the best path
         to state (prev, cur) at position ``i``.
     """
+    offsets = [0, *accumulate(active)]
+    by_step = _fixes_by_step(fixes, offsets)
     finals = np.zeros(active[0], dtype=np.int64)
     backs = []
     n = active[0]
-    start = np.where(known[:n, None], 0.0 + lp[:n, :4], 0.0)  # step 0: (BOS, BOS, t)
-    states = np.empty((n, 4, 4))
-    states[:, :, :] = start[:, :, None]  # step 1 without its own term (unseen char)
-    offset = n
+    start = np.where(known[:n], 0.0 + _first_tags(lp[:, :n], *by_step[0])[:4], 0.0)  # (BOS, BOS, t)
+    states = np.empty((4, 4, n))
+    states[:, :, :] = start[:, None, :]  # step 1 without its own term (unseen char)
     for i, n in enumerate(active[1:], start=1):
         ends = slice(n, active[i - 1])  # runs whose last position is i - 1
         if i == 1:
-            finals[ends] = np.argmax(start[ends], axis=1)
+            finals[ends] = np.argmax(start[:, ends], axis=0)
         else:
-            finals[ends] = _best_final(states[ends])
-        rows = slice(offset, offset + n)
-        offset += n
-        seen = known[rows]
+            finals[ends] = _best_final(states[:, :, ends])
+        columns = slice(offsets[i], offsets[i + 1])
+        seen = known[columns]
         if i == 1:
-            states = states[:n].copy()
-            states[seen] += lp[rows][seen, :16].reshape(-1, 4, 4)
+            states = states[:, :, :n].copy()
+            states[:, :, seen] += _first_tags(lp[:, columns], *by_step[1])[:, seen].reshape(4, 4, -1)
             continue
-        cand = states[:n, :, :, None] + lp[rows].reshape(n, 4, 4, 4)  # (run, t1, t2, t3)
-        back = np.argmax(cand, axis=1)  # snownlp keeps the first best t1
-        new = np.max(cand, axis=1)
+        new, back = _best_previous(_candidates(states[:, :, :n], lp[:, columns], *by_step[i]))
         # An unseen character copies, for each t2, the score of the last state (s, t2).
-        new[~seen] = states[:n][~seen, _S, :, None]
-        back[~seen] = _S
+        unseen = ~seen
+        new[:, :, unseen] = states[_S, :, :n][:, None, unseen]
+        back[:, :, unseen] = _S
         states = new
         backs.append(back)
     last = len(active) - 1
     if last == 0:
-        finals[: active[0]] = np.argmax(start, axis=1)
+        finals[: active[0]] = np.argmax(start, axis=0)
     else:
-        finals[: active[last]] = _best_final(states[: active[last]])
+        finals[: active[last]] = _best_final(states[:, :, : active[last]])
     return finals, backs
+
+
+def _fixes_by_step(fixes: tuple, offsets: list[int]) -> list[tuple[np.ndarray, ...]]:
+    """Split position-major fixes by position: ``(run, slot, value)``, run among the active ones."""
+    at, slot, value = fixes
+    bounds = np.searchsorted(at, offsets).tolist()
+    return [(at[i:j] - offset, slot[i:j], value[i:j]) for offset, i, j in zip(offsets, bounds, bounds[1:])]
+
+
+def _first_tags(lp: np.ndarray, runs: np.ndarray, slots: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Log-probabilities ``(t2 * 4 + t3, run)`` at position 0 or 1, where t1 is BOS's (index 0)."""
+    lp = lp.copy()
+    lp[slots, runs] = values  # slots < 16: the only trigrams after BOS have t1 = BOS
+    return lp
+
+
+def _candidates(states: np.ndarray, lp: np.ndarray, runs: np.ndarray, slots: np.ndarray,
+                values: np.ndarray) -> np.ndarray:
+    """Scores ``(t1, t2, t3, run)`` of extending each state (t1, t2) by tag t3."""
+    n = states.shape[2]
+    cand = np.add(states[:, :, None, :], lp.reshape(1, 4, 4, n), out=np.empty((4, 4, 4, n)))
+    cand.reshape(64, n)[slots, runs] = states.reshape(16, n)[slots >> 2, runs] + values
+    return cand
+
+
+def _best_previous(cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Best score over t1 of each new state (t2, t3) and the first t1 reaching it, as snownlp keeps it."""
+    best, back = cand[0], np.zeros(cand.shape[1:], dtype=np.int64)
+    for t1 in range(1, 4):
+        better = cand[t1] > best
+        best = np.where(better, cand[t1], best)
+        back[better] = t1
+    return best, back
 
 
 def _best_final(states: np.ndarray) -> np.ndarray:
     """snownlp's final ``max``: first best state in (tag, previous tag) order."""
-    return np.argmax(states.transpose(0, 2, 1).reshape(len(states), 16), axis=1)
+    return np.argmax(states.transpose(1, 0, 2).reshape(16, -1), axis=0)
 
 
 def _backward(finals: np.ndarray, backs: list[np.ndarray], active: list[int]) -> np.ndarray:
@@ -548,7 +540,7 @@ def _backward(finals: np.ndarray, backs: list[np.ndarray], active: list[int]) ->
             cur[ends], prev[ends] = finals[ends] // 4, finals[ends] % 4
         tags[offsets[i] : offsets[i] + n] = cur[:n]
         if i >= 2:
-            earlier = backs[i - 2][np.arange(n), prev[:n], cur[:n]]
+            earlier = backs[i - 2][prev[:n], cur[:n], np.arange(n)]
             cur[:n], prev[:n] = prev[:n], earlier
         elif i == 1:
             cur[:n] = prev[:n]
@@ -569,23 +561,20 @@ def _batches(runs: list[str], max_chars: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _tags_to_words(run: str, tags: list[int]) -> list[str]:
-    """Join characters into words as ``snownlp.seg.seg.Seg.seg`` does (b/m/e/s)."""
-    words = []
-    tmp = ""
-    for char, tag in zip(run, tags):
-        if tag == _E:
-            words.append(tmp + char)
-            tmp = ""
-        elif tag == _B or tag == _S:
-            if tmp:
-                words.append(tmp)
-            tmp = char
-        else:
-            tmp += char
-    if tmp:
-        words.append(tmp)
-    return words
+def _words(runs: list[str], tags: np.ndarray) -> list[list[str]]:
+    """Join characters into words as ``snownlp.seg.seg.Seg.seg`` does (b/m/e/s).
+
+    A word starts at a run's start, at a b or s tag and after an e tag.
+    """
+    starts = np.cumsum([0] + [len(run) for run in runs])
+    cut = (tags == _B) | (tags == _S)
+    cut[1:] |= tags[:-1] == _E
+    cut[starts[:-1]] = True
+    bounds = np.flatnonzero(cut).tolist()
+    text = "".join(runs)
+    words = [text[i:j] for i, j in zip(bounds, bounds[1:] + [len(text)])]
+    firsts = np.searchsorted(bounds, starts).tolist()  # index of each run's first word
+    return [words[i:j] for i, j in zip(firsts, firsts[1:])]
 
 
 class _SentimentModel:
@@ -639,11 +628,10 @@ class _SentimentModel:
 
     def _classify(self, words: list[str]) -> float:
         """``Bayes.classify`` then ``Sentiment.classify``'s pos/neg flip."""
-        tmp = list(self.priors)
-        for word in words:
-            logs = self._logs(word)
-            for k in range(len(tmp)):
-                tmp[k] += logs[k]
+        cached = self._word_logs.get
+        rows = [cached(word) or self._logs(word) for word in words]
+        # Bayes.classify adds each class's word logs to its prior one by one, in text order.
+        tmp = [reduce(add, map(itemgetter(k), rows), prior) for k, prior in enumerate(self.priors)]
         ret, prob = 0, 0
         for k, name in enumerate(self.classes):
             now = 0

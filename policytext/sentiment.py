@@ -29,7 +29,7 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Literal
 
@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from . import _resources
-from ._snownlp import snownlp_sentiments
+from ._snownlp import _gc_paused, snownlp_sentiments
 from .errors import InputError, ModelError, ResourceError, where
 from .labels import read_labels
 from .schemas import TONE, require_columns
@@ -54,8 +54,11 @@ MODEL_FILE = "tone_model.json"
 CATEGORIES = ("achievement", "problem", "directive", "negation", "still", "past", "future")
 PARTS = ("review", "plan", "other")
 _TONE_CATEGORIES = ("achievement", "problem", "directive")
+_PART_CATEGORIES = frozenset({*_TONE_CATEGORIES, "past", "future"})  # categories crossed with the part
+_WORD, _BIGRAM = "w=", "b="  # name prefixes of the word unigram and bigram features
 _PUNCT = frozenset("，。；：！？、,.;:!?…—（）()《》“”\"'‘’ \t")
 _NEGATION_REACH = 2  # tokens between a negation cue and the achievement cue it negates
+_MAX_MEMO = 200_000  # tokens whose inner cues a lexicon remembers (then it starts afresh)
 
 
 # ---------------------------------------------------------------- lexicon
@@ -86,7 +89,10 @@ class ToneLexicon:
 
     @cached_property
     def _inside_memo(self) -> dict[str, tuple[tuple[int, int, Cue], ...]]:
-        """token -> the cues strictly inside it (``_cues_inside``), filled as tokens are met."""
+        """token -> the cues strictly inside it (``_cues_inside``), filled as tokens are met.
+
+        Emptied when it reaches ``_MAX_MEMO`` tokens, so that it stays bounded.
+        """
         return {}
 
 
@@ -197,9 +203,12 @@ def cue_matches(tokens: Sequence[str], lexicon: ToneLexicon) -> list[Match]:
 def _inside_token(token: str, index: int, offset: int, clause: int,
                   lexicon: ToneLexicon) -> list[Match]:
     """Cues of 2+ characters standing strictly inside ``token`` (not the whole token)."""
-    spans = lexicon._inside_memo.get(token)
+    memo = lexicon._inside_memo
+    spans = memo.get(token)
     if spans is None:
-        spans = lexicon._inside_memo[token] = tuple(_cues_inside(token, lexicon))
+        if len(memo) >= _MAX_MEMO:
+            memo.clear()
+        spans = memo[token] = tuple(_cues_inside(token, lexicon))
     return [Match(cue, index, index, offset + i, offset + j, clause) for i, j, cue in spans]
 
 
@@ -240,21 +249,53 @@ def features(tokens: Sequence[str], part: str, lexicon: ToneLexicon) -> dict[str
 
 def _features(tokens: Sequence[str], part: str, matches: list[Match]) -> dict[str, float]:
     """:func:`features` of a sentence whose cue matches are known."""
+    words = _words(tokens)
+    feats = _cue_features(tokens, part, matches, words)
+    feats.update({_WORD + w: 1.0 for w in words})
+    feats.update({_BIGRAM + pair: 1.0 for pair in _bigrams(words)})
+    return feats
+
+
+def _words(tokens: Sequence[str]) -> list[str]:
+    """The tokens that are neither punctuation nor blank."""
+    return [tok for tok in tokens if tok not in _PUNCT and tok.strip()]
+
+
+def _bigrams(words: list[str]) -> Iterator[str]:
+    """``"a|b"`` for each word ``a`` and the word ``b`` after it."""
+    return map("|".join, zip(words, words[1:]))
+
+
+def _cue_features(tokens: Sequence[str], part: str, matches: list[Match],
+                  words: list[str]) -> dict[str, float]:
+    """The features of :func:`features` before the word uni- and bigrams."""
     feats: dict[str, float] = {f"part={part}": 1.0}
-    for m in matches:
-        key = f"cat={m.cue.category}"
-        feats[key] = feats.get(key, 0.0) + m.cue.weight
-        feats[f"cue={m.cue.cue}/{m.cue.category}"] = 1.0
-    present = {m.cue.category for m in matches}
-    for category in sorted(present & {*_TONE_CATEGORIES, "past", "future"}):
-        feats[f"part={part}&cat={category}"] = 1.0
-    feats.update(_interactions(matches, tokens))
-    words = [tok for tok in tokens if tok.strip() and tok not in _PUNCT]
+    if matches:
+        for m in matches:
+            key = f"cat={m.cue.category}"
+            feats[key] = feats.get(key, 0.0) + m.cue.weight
+            feats[f"cue={m.cue.cue}/{m.cue.category}"] = 1.0
+        for category in sorted({m.cue.category for m in matches} & _PART_CATEGORIES):
+            feats[f"part={part}&cat={category}"] = 1.0
+        feats.update(_interactions(matches, tokens))
     if any(map(str.isdigit, "".join(words))):
         feats["has_number"] = 1.0
-    feats.update({f"w={w}": 1.0 for w in words})
-    feats.update({f"b={a}|{b}": 1.0 for a, b in zip(words, words[1:])})
     return feats
+
+
+def _known_features(model: ToneModel, tokens: Sequence[str], part: str,
+                    matches: list[Match]) -> dict[int, float]:
+    """``model``'s index -> value of the known features of a sentence, in :func:`features`' order.
+
+    Equal to ``model.known(features(...))``, but the names of the word features are not
+    built: words are looked up in the model's own word and bigram indices.
+    """
+    words = _words(tokens)
+    row = model.known(_cue_features(tokens, part, matches, words))
+    row.update(zip(map(model.word_index.get, words, repeat(-1)), repeat(1.0)))
+    row.update(zip(map(model.bigram_index.get, _bigrams(words), repeat(-1)), repeat(1.0)))
+    row.pop(-1, None)
+    return row
 
 
 def _interactions(matches: list[Match], tokens: Sequence[str]) -> dict[str, float]:
@@ -266,7 +307,7 @@ def _interactions(matches: list[Match], tokens: Sequence[str]) -> dict[str, floa
     for clause in by_clause.values():
         for m in clause:
             for other in clause:
-                name = _pair_feature(other, m)
+                name = _pair_feature(other, m) if other is not m else None  # a cue never pairs with itself
                 if name:
                     out[name] = 1.0
     if matches:
@@ -333,18 +374,45 @@ class ToneModel:
 
     def decision(self, feats: Iterable[dict[str, float]]) -> np.ndarray:
         """Decision values (n_samples, n_classes) of feature dicts; unknown features ignored."""
-        rows = []
-        index = self.index
-        for f in feats:
-            known = [k for k in f if k in index]
-            idx = np.array([index[k] for k in known], dtype=np.int64)
-            val = np.array([f[k] for k in known], dtype=np.float64)
-            rows.append(self.intercept + val @ self.coef[idx])
-        return np.array(rows).reshape(-1, len(self.classes))
+        return self.decision_of_known(map(self.known, feats))
+
+    def known(self, feats: dict[str, float]) -> dict[int, float]:
+        """Feature index -> value of the known features of a feature dict, in its order."""
+        row = dict(zip(map(self.index.get, feats, repeat(-1)), feats.values()))
+        row.pop(-1, None)
+        return row
+
+    def decision_of_known(self, rows: Iterable[dict[int, float]]) -> np.ndarray:
+        """Decision values (n_samples, n_classes) of rows of :meth:`known` features."""
+        ids: list[int] = []
+        values: list[float] = []
+        bounds = [0]
+        for row in rows:
+            ids += row
+            values += row.values()
+            bounds.append(len(ids))
+        coef, values = self.coef[np.array(ids, dtype=np.int64)], np.array(values, dtype=np.float64)
+        # One product per row, of its known features in dict order: the same BLAS call on
+        # the same numbers as ``values @ coef[indices]`` of that row alone.
+        products = [values[i:j] @ coef[i:j] for i, j in zip(bounds, bounds[1:])]
+        return np.array(products).reshape(-1, len(self.classes)) + self.intercept
+
+    @cached_property
+    def word_index(self) -> dict[str, int]:
+        """word -> index of its unigram feature."""
+        return {name[len(_WORD):]: i for name, i in self.index.items() if name.startswith(_WORD)}
+
+    @cached_property
+    def bigram_index(self) -> dict[str, int]:
+        """``"a|b"`` -> index of the bigram feature of words a, b."""
+        return {name[len(_BIGRAM):]: i for name, i in self.index.items() if name.startswith(_BIGRAM)}
 
     def proba(self, feats: Iterable[dict[str, float]]) -> np.ndarray:
         """Class probabilities (n_samples, n_classes), rows summing to 1."""
-        z = self.decision(feats)
+        return self.probabilities(self.decision(feats))
+
+    def probabilities(self, z: np.ndarray) -> np.ndarray:
+        """Class probabilities of decision values ``z`` (see :meth:`proba`)."""
         if self.probability == "softmax":
             e = np.exp(z - z.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
@@ -459,9 +527,12 @@ def _policy_tone(units: pd.DataFrame, segmenter) -> tuple[pd.DataFrame, dict]:
     model, record = shipped_model()
     lexicon = tone_lexicon()
     seg = segmenter or default_segmenter()
-    token_lists = [seg.cut(text) for text in units["text"].tolist()]
-    match_lists = [cue_matches(toks, lexicon) for toks in token_lists]
-    proba = model.proba(_features(*sentence) for sentence in zip(token_lists, parts, match_lists))
+    with _gc_paused():  # many small lists and dicts: collections would only cost time
+        token_lists = [seg.cut(text) for text in units["text"].tolist()]
+        match_lists = [cue_matches(toks, lexicon) for toks in token_lists]
+        rows = (_known_features(model, *sentence) for sentence in zip(token_lists, parts, match_lists))
+        proba = model.probabilities(model.decision_of_known(rows))
+        evidences = [evidence(matches) for matches in match_lists]
     col = {c: i for i, c in enumerate(model.classes)}
     table = pd.DataFrame({
         "doc_id": units["doc_id"].astype(str).to_numpy(),
@@ -469,7 +540,7 @@ def _policy_tone(units: pd.DataFrame, segmenter) -> tuple[pd.DataFrame, dict]:
         "method": "policy",
         "score": proba[:, col["achievement"]] - proba[:, col["problem"]],
         "label": np.array(model.classes)[proba.argmax(axis=1)],
-        "evidence": [evidence(matches) for matches in match_lists],
+        "evidence": evidences,
     })
     attrs = {"method": "policy", "model": f"{MODEL_FILE} v{record.get('version', '?')}",
              "lexicon": lexicon.label, "segmenter": getattr(seg, "info", {})}

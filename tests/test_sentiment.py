@@ -122,6 +122,17 @@ def test_interactions_capture_what_single_cues_miss(seg):
     assert achieved["w=完成"] == 1 and directive["b=要|完成"] == 1
 
 
+def test_inner_cue_memo_is_bounded_and_changes_nothing(monkeypatch):
+    lexicon = sentiment.tone_lexicon()
+    tokens = ["要", "进一步提高", "不断", "薄弱环节", "进一步提高", "基础设施建设"]
+    expected = sentiment.cue_matches(tokens, lexicon)
+    monkeypatch.setattr(sentiment, "_MAX_MEMO", 2)
+    lexicon._inside_memo.clear()
+    assert sentiment.cue_matches(tokens, lexicon) == expected
+    assert len(lexicon._inside_memo) <= 2
+    lexicon._inside_memo.clear()
+
+
 def test_evidence_lists_cues_in_text_order_once(seg):
     lexicon = sentiment.tone_lexicon()
     matches = sentiment.cue_matches(seg.cut("要加快推进，要加快。"), lexicon)
@@ -129,6 +140,37 @@ def test_evidence_lists_cues_in_text_order_once(seg):
 
 
 # ------------------------------------------------------------------ model JSON
+
+
+def test_decision_of_a_batch_equals_the_product_of_each_row(seg):
+    # decision() scores all rows together; each row must still be the one product
+    # intercept + values @ coef[indices] of its known features in dict order, bit for bit.
+    model, _ = sentiment.shipped_model()
+    lexicon = sentiment.tone_lexicon()
+    feats = [sentiment.features(seg.cut(t), p, lexicon) for t, p, _ in TINY]
+    feats[3:3] = [{}, {"not a feature": 1.0}, {"has_number": 1.0, "not a feature": 2.0}]
+    for f, row in zip(feats, model.decision(iter(feats)), strict=True):
+        known = [k for k in f if k in model.index]
+        values = np.array([f[k] for k in known], dtype=np.float64)
+        indices = np.array([model.index[k] for k in known], dtype=np.int64)
+        expected = model.intercept + values @ model.coef[indices]
+        assert row.tolist() == expected.tolist()
+    assert model.decision([]).shape == (0, len(model.classes))
+
+
+def test_known_features_without_word_names_equal_those_of_the_feature_dict(seg):
+    # tone() looks words up in the model's word and bigram indices instead of building
+    # the names; the known features, their values and their order must be the same.
+    model, _ = sentiment.shipped_model()
+    lexicon = sentiment.tone_lexicon()
+    text = (ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt").read_text("utf-8")
+    sentences = [s for s in text.replace("\n", "。").split("。") if s.strip()] + [t for t, _, _ in TINY]
+    assert len(sentences) > 90
+    for text, part in zip(sentences, ["review", "plan", "other"] * len(sentences)):
+        tokens = seg.cut(text)
+        matches = sentiment.cue_matches(tokens, lexicon)
+        fast = sentiment._known_features(model, tokens, part, matches)
+        assert list(fast.items()) == list(model.known(sentiment.features(tokens, part, lexicon)).items())
 
 
 @pytest.mark.parametrize("kind, C", [("logreg", 1.0), ("svc", 0.3)])

@@ -9,6 +9,7 @@ import json
 import random
 import re
 
+import numpy as np
 import pytest
 
 from policytext import _snownlp
@@ -38,6 +39,7 @@ EDGE_CASES = [
     "第一行\n第二行\r\n第三行",
     "龘靐齉",  # characters the segmentation model has never seen
     "我们龘靐齉发展",
+    "龘发展经济龘龘建设龘",  # unseen characters first, last, twice in a row
     "龘",
     "好",
     "不",
@@ -85,7 +87,9 @@ def test_texts_cover_the_required_cases(texts):
     reference = REFERENCE.read_text("utf-8")
     assert len(texts) >= 1000
     assert len(reference) > 2000 and "\n" in reference
-    unseen = set("".join(EDGE_CASES)) - set(_snownlp._model().segmenter.chars)
+    tables = _snownlp._model().segmenter.tables
+    known = {char for char, seen in zip(tables.alphabet, tables.known[1:]) if seen}
+    unseen = set("".join(EDGE_CASES)) - known
     assert {"龘", "靐", "齉"} <= unseen  # snownlp's not_found branch is exercised
 
 
@@ -122,13 +126,11 @@ def test_caches_and_batches_do_not_change_results(texts, monkeypatch):
     monkeypatch.setattr(_snownlp, "_BATCH_CHARS", 50)
     monkeypatch.setattr(_snownlp, "_MAX_CACHED", 100)  # caches emptied often
     segmenter._runs.clear()
-    segmenter._clear_ngrams()
     assert [snownlp_sentiments([t])[0] for t in subset] == together
     segmenter._runs.clear()
     assert snownlp_sentiments(subset) == together
     assert snownlp_sentiments(iter(subset)) == together
     segmenter._runs.clear()
-    segmenter._clear_ngrams()
 
 
 def test_stopwords_are_snownlps():
@@ -141,21 +143,36 @@ def test_non_string_input_raises():
         snownlp_sentiments(["好", None])
 
 
-def test_shipped_model_counts_ngrams_with_their_parts():
-    # _snownlp skips a trigram look-up when its last bigram has count 0; exact
-    # only because training counts every trigram together with its bigrams.
-    # Bigrams are indexed by b + c, unambiguous as every symbol is BOS ("")
-    # or one character of the uni table.
-    segmenter = _snownlp._model().segmenter
-    bigrams, chars, tags = segmenter.bigrams, segmenter.chars, _snownlp._TAG_INDEX
-    assert all(len(key) == 2 or key in chars or key == "" for key in bigrams)
-    missing = []
-    for (k1, k2, k3), n in _snownlp._read_marshal(_snownlp._snownlp_dir() / "seg" / "seg.marshal.3")["tri"]["d"].items():
-        for (x, tx), (y, ty) in ((k1, k2), (k2, k3)):
-            entry = bigrams.get(x + y, ())
-            if n and tags[tx] * 4 + tags[ty] not in entry[0::2]:
-                missing.append((k1, k2, k3))
-    assert missing == []
+def table_log_prob(tables, s1, s2, s3) -> float:
+    """``log_prob(s1, s2, s3)`` as the regrouped tables give it (see ``_snownlp._Tables``)."""
+    ids = {"": 0, **{char: i for i, char in enumerate(tables.alphabet, start=1)}}
+    tags = _snownlp._TAG_INDEX
+    (a, t1), (b, t2), (c, t3) = ((ids.get(char, tables.n_ids - 1), tags[tag]) for char, tag in (s1, s2, s3))
+    n = tables.n_ids
+    for ngrams, code, slot in ((tables.trigrams, (a * n + b) * n + c, t1 * 16 + t2 * 4 + t3),
+                               (tables.bigrams, b * n + c, t2 * 4 + t3)):
+        _, slots, values = ngrams.find(np.array([code]))
+        if slot in slots.tolist():
+            return float(values[slots.tolist().index(slot)])
+    return float(tables.logs[c, t3])
+
+
+def test_tables_hold_snownlps_log_prob():
+    # Every log_prob the Viterbi search uses comes from the tables: compare them with
+    # snownlp's own log_prob on trigrams of the model, and on symbol triples with
+    # a changed character or tag (trigram or bigram absent, BOS positions).
+    seg = pytest.importorskip("snownlp.seg")
+    model = seg.segger.segger
+    tables = _snownlp._model().segmenter.tables
+    rng = random.Random(SEED)
+    triples = rng.sample(sorted(model.tri.d), 4000)
+    symbols = sorted(model.uni.d)
+    changed = [tuple(rng.choice(symbols) if rng.random() < 0.4 else s for s in triple) for triple in triples]
+    bos = [(("", "BOS"), ("", "BOS"), s) for s in rng.sample(symbols, 500)]
+    cases = [c for c in triples + changed + bos if c[2][1] != "BOS"]
+    mismatches = [c for c in cases if table_log_prob(tables, *c) != model.log_prob(*c)]
+    assert mismatches == []
+    assert len(cases) > 8000
 
 
 def test_import_is_lazy_and_never_imports_snownlp():
@@ -174,13 +191,20 @@ def test_import_is_lazy_and_never_imports_snownlp():
     assert run_python(code) == "snownlp\n"
 
 
+def tables_equal(x, y) -> bool:
+    """Whether two ``_snownlp._Tables`` hold equal values (arrays compared elementwise)."""
+    flat = [(x.alphabet, y.alphabet), (x.known, y.known), (x.logs, y.logs), *zip(x.bigrams, y.bigrams),
+            *zip(x.trigrams, y.trigrams)]
+    return all(np.array_equal(u, v) if isinstance(u, np.ndarray) else u == v for u, v in flat)
+
+
 def test_cached_tables_equal_freshly_built_ones(tmp_path, monkeypatch):
     monkeypatch.setenv("POLICYTEXT_CACHE", str(tmp_path))
     path = _snownlp._snownlp_dir() / "seg" / "seg.marshal.3"
     built = _snownlp._segmenter_tables(path)  # builds and writes the cache file
     assert len(list(tmp_path.glob("snownlp-seg-*.pickle"))) == 1
-    assert _snownlp._segmenter_tables(path) == built  # read back
-    assert built == _snownlp._build_tables(_snownlp._read_marshal(path), path)
+    assert tables_equal(_snownlp._segmenter_tables(path), built)  # read back
+    assert tables_equal(built, _snownlp._build_tables(_snownlp._read_marshal(path), path))
 
 
 def test_broken_segmentation_model_names_the_file(tmp_path, monkeypatch):
