@@ -19,6 +19,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --index-url https://pypi.org/simple uv==$(UV_VERSION)
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python --index-url https://pypi.org/simple --compile-bytecode requirements.lock
+	$(BIN)/python -m compileall -q policytext  # bytecode of the editable package: no compiling at each process start
 	$(BIN)/python -m policytext.cli warm
 	touch $@
 
