@@ -451,7 +451,7 @@ def test_schema_and_determinism(ref):
         c: str(pd.Series(dtype=d).dtype) for c, d in TARGETS.items()}
     assert list(found.columns[len(TARGETS):]) == ["para_no", "raw_start", "raw_end"]
     pd.testing.assert_frame_equal(targets(units), found)
-    assert found.attrs["slogans"].startswith("numeral_slogans.txt v1.4")
+    assert found.attrs["slogans"].startswith("numeral_slogans.txt v1.5")
 
 
 def test_empty_input_gives_an_empty_table_with_the_schema():
