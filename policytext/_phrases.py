@@ -39,4 +39,6 @@ class PhraseFinder:
         """
         if not len(self._automaton):
             return []
-        return sorted((last + 1 - len(phrase), phrase) for last, phrase in self._automaton.iter(text))
+        found = [(last + 1 - len(phrase), phrase) for last, phrase in self._automaton.iter(text)]
+        found.sort()
+        return found

@@ -401,6 +401,7 @@ class _SharedCuts:
     def __init__(self, segmenter):
         self._segmenter = segmenter
         self._cuts: dict[str, list[tuple[str, int, int]]] = {}
+        self._words: dict[str, list[str]] = {}
 
     @property
     def info(self) -> dict[str, str]:
@@ -413,40 +414,50 @@ class _SharedCuts:
         return spans
 
     def cut(self, text: str) -> list[str]:
-        return [word for word, _, _ in self.cut_spans(text)]
+        words = self._words.get(text)
+        if words is None:
+            words = self._words[text] = [word for word, _, _ in self.cut_spans(text)]
+        return words
 
     def tag(self, text: str):
-        return self._segmenter.tag(text)
+        return self._segmenter.tag_spans(self.cut_spans(text))
 
     def is_stop(self, word: str) -> bool:
         return self._segmenter.is_stop(word)
 
 
 def _chunk_tables(docs: pd.DataFrame, stages: tuple[str, ...], settings: _Settings) -> dict[str, pd.DataFrame]:
-    """The stage tables of one chunk of documents, rows in document order then unit_id."""
+    """The stage tables of one chunk of documents, rows in document order then unit_id.
+
+    The cyclic garbage collector is paused meanwhile: the shared cuts are many small
+    tuples, which every full collection would walk again (a chunk's garbage cycles, if
+    any, are collected after it).
+    """
+    from ._snownlp import _gc_paused
     from .structure import units as units_of
 
     tools = _tools(settings)
     seg = _SharedCuts(tools.segmenter)
-    units = units_of(docs)
-    tables = {"units": units}
-    if "tokens" in stages:
-        from .segment import tokens
+    with _gc_paused():
+        units = units_of(docs)
+        tables = {"units": units}
+        if "tokens" in stages:
+            from .segment import tokens
 
-        tables["tokens"] = tokens(units, seg)
-    if "themes" in stages:
-        from .themes import themes
+            tables["tokens"] = tokens(units, seg)
+        if "themes" in stages:
+            from .themes import themes
 
-        tables["themes"] = _stack([themes(units, codebook=cb, segmenter=seg) for cb in tools.codebooks])
-    if "tone" in stages:
-        from .sentiment import tone
+            tables["themes"] = _stack([themes(units, codebook=cb, segmenter=seg) for cb in tools.codebooks])
+        if "tone" in stages:
+            from .sentiment import tone
 
-        tables["tone"] = _stack([tone(units, method=m, segmenter=seg if m == "policy" else None)
-                                 for m in settings.tone_methods])
-    if "targets" in stages:
-        from .targets import targets
+            tables["tone"] = _stack([tone(units, method=m, segmenter=seg if m == "policy" else None)
+                                     for m in settings.tone_methods])
+        if "targets" in stages:
+            from .targets import targets
 
-        tables["targets"] = targets(units, segmenter=seg)
+            tables["targets"] = targets(units, segmenter=seg)
     order = {doc_id: i for i, doc_id in enumerate(docs["doc_id"])}
     return {name: _in_doc_order(table, order) for name, table in tables.items()}
 

@@ -27,9 +27,11 @@ import os
 import re
 import warnings
 from functools import cached_property, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from . import _resources
@@ -182,7 +184,11 @@ class Segmenter:
         Tags come from jieba's dictionary and the policy dictionary; numbers get
         ``m``, Latin words ``eng``, punctuation ``x``, unknown words ``x``.
         """
-        return [Token(w, self._tag_of(w), s, e) for w, s, e in self.cut_spans(text)]
+        return self.tag_spans(self.cut_spans(text))
+
+    def tag_spans(self, spans: list[tuple[str, int, int]]) -> list[Token]:
+        """:meth:`tag` of a text already cut into ``spans`` (from :meth:`cut_spans`)."""
+        return [Token(w, self._tag_of(w), s, e) for w, s, e in spans]
 
     def is_stop(self, word: str) -> bool:
         """True for stopwords, punctuation and whitespace."""
@@ -342,28 +348,41 @@ def tokens(units: pd.DataFrame, segmenter: Segmenter | None = None, *, pos: bool
     """
     seg = segmenter or default_segmenter()
     offsets = units["start"].tolist() if "start" in units.columns else [0] * len(units)
-    columns: dict[str, list] = {name: [] for name in TOKENS}
-    stops: dict[str, bool] = {}  # is_stop per word, looked up once
-    for doc_id, unit_id, text, offset in zip(units["doc_id"].tolist(), units["unit_id"].tolist(),
-                                             units["text"].tolist(), offsets):
-        found = seg.tag(text) if pos else [(w, "", s, e) for w, s, e in seg.cut_spans(text)]
-        words = [tok for tok in found if not tok[0].isspace()]
-        for word, tag, start, end in words:
-            stop = stops.get(word)
-            if stop is None:
-                stop = stops[word] = seg.is_stop(word)
-            columns["word"].append(word)
-            columns["tag"].append(tag)
-            columns["is_stop"].append(stop)
-            columns["start"].append(offset + start)
-            columns["end"].append(offset + end)
-        columns["doc_id"] += [doc_id] * len(words)
-        columns["unit_id"] += [unit_id] * len(words)
-        columns["pos_in_unit"] += range(len(words))
-    table = pd.DataFrame(columns) if columns["word"] else empty_table(TOKENS)
-    table = table.astype(TOKENS)
+    found, counts = [], []  # the kept tokens of all units, and how many each unit has
+    for text in units["text"].tolist():
+        kept = [tok for tok in (seg.tag(text) if pos else seg.cut_spans(text)) if not tok[0].isspace()]
+        found += kept
+        counts.append(len(kept))
+    if not found:
+        table = empty_table(TOKENS)
+    else:
+        table = _token_columns(units, found, counts, np.array(offsets, dtype="int64"), seg, pos)
     table.attrs["segmenter"] = seg.info
     return table
+
+
+def _token_columns(units: pd.DataFrame, found: list, counts: list[int], offsets: np.ndarray,
+                   seg: Segmenter, pos: bool) -> pd.DataFrame:
+    """The tokens table from all units' ``(word, [tag,] start, end)`` tokens, ``counts[i]`` of unit i.
+
+    Unit columns are repeated and spans shifted by the unit offsets as whole arrays; each
+    distinct word is tested for being a stopword once.
+    """
+    words = [tok[0] for tok in found]
+    starts, ends = map(itemgetter(-2), found), map(itemgetter(-1), found)
+    owner = np.repeat(np.arange(len(counts)), counts)  # the unit of each token
+    first = np.cumsum(counts) - counts  # index of each unit's first token
+    stops = {word: seg.is_stop(word) for word in set(words)}
+    return pd.DataFrame({
+        "doc_id": units["doc_id"].astype(TOKENS["doc_id"]).array.take(owner),
+        "unit_id": units["unit_id"].to_numpy()[owner],
+        "pos_in_unit": np.arange(len(owner)) - first[owner],
+        "word": pd.array(words, dtype=TOKENS["word"]),
+        "tag": pd.array([tok[1] for tok in found] if pos else [""] * len(words), dtype=TOKENS["tag"]),
+        "is_stop": np.fromiter(map(stops.__getitem__, words), dtype=bool, count=len(words)),
+        "start": np.fromiter(starts, dtype="int64", count=len(words)) + offsets[owner],
+        "end": np.fromiter(ends, dtype="int64", count=len(words)) + offsets[owner],
+    }).astype(TOKENS)
 
 
 def frequencies(tokens: pd.DataFrame, *, by: str | list[str] | None = None,

@@ -583,18 +583,21 @@ def _working_copy(text: str) -> str:
     (``３，２８０个``, ``１．５９％``, ``4·3％``) and traditional numerals and units simplified
     (``三十萬``, ``八個``); one character for one, so offsets are unchanged."""
     text = text.translate(_ONE_FOR_ONE)
-    text = _WIDE_POINT.sub(".", text)
+    if "．" in text or "·" in text:  # the characters _WIDE_POINT replaces; most texts have neither
+        text = _WIDE_POINT.sub(".", text)
     return _WIDE_THOUSANDS.sub(",", text)
 
 
 def _find(text: str, slogans: PhraseFinder) -> list[_Found]:
     """Non-overlapping quantities of one text, left to right (longest, then by recogniser)."""
     text = _working_copy(text)
+    ranked = sorted(_candidates(text),
+                    key=lambda pf: (pf[1].start, -(pf[1].end - pf[1].start), pf[0]))
+    if not ranked:  # most texts: no need to mask
+        return []
     mask = _masked(text, slogans)
     chosen: list[_Found] = []
     taken = [False] * len(text)
-    ranked = sorted(_candidates(text),
-                    key=lambda pf: (pf[1].start, -(pf[1].end - pf[1].start), pf[0]))
     for _, hit in ranked:
         if any(mask[hit.start:hit.end]) or any(taken[hit.start:hit.end]):
             continue

@@ -200,10 +200,11 @@ class Codebook:
                 term match anywhere (substring mode).
         """
         hits = self._term_hits(text, words)
-        for key, pattern, weight in self._patterns:
-            for m in pattern.finditer(text):
-                if m.end() > m.start():
-                    hits.setdefault(key, []).append(Match(m.start(), m.end(), m.group(0), key, weight))
+        if self._pattern_screen is None or self._pattern_screen.search(text):
+            for key, pattern, weight in self._patterns:
+                for m in pattern.finditer(text):
+                    if m.end() > m.start():
+                        hits.setdefault(key, []).append(Match(m.start(), m.end(), m.group(0), key, weight))
         found = []
         for key, node_hits in hits.items():
             found += _unblocked(node_hits, self._exclusions[key], text)
@@ -236,6 +237,21 @@ class Codebook:
     def _patterns(self) -> tuple[tuple[tuple[str, str], re.Pattern, float], ...]:
         """``(node key, pattern, weight)`` of every pattern, in file order."""
         return tuple((key, pattern, weight) for node, key in self._keyed_nodes for pattern, weight in node.patterns)
+
+    @cached_property
+    def _pattern_screen(self) -> re.Pattern | None:
+        """One regex that matches wherever any pattern does, to skip the texts none matches.
+
+        ``None`` (try each pattern) when there are no patterns or they cannot be joined into
+        one alternation: groups would be renumbered, inline global flags cannot move.
+        """
+        patterns = [pattern for _, pattern, _ in self._patterns]
+        if not patterns or any(pattern.groups for pattern in patterns):
+            return None
+        try:
+            return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+        except re.error:
+            return None
 
     @cached_property
     def _exclusions(self) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -441,14 +457,21 @@ def _find_all(text: str, phrase: str) -> list[int]:
 
 
 class _Bounds:
-    """Word spans of a segmented text, to test whether a span straddles a word boundary."""
+    """Word spans of a segmented text, to test whether a span straddles a word boundary.
+
+    The span lists are made on the first test: many texts have no word-mode term to test.
+    """
 
     def __init__(self, words: Sequence[tuple[str, int, int]]):
-        self.starts = list(map(itemgetter(1), words))
-        self.ends = list(map(itemgetter(2), words))
+        self.words = words
+        self.starts: list[int] = []
+        self.ends: list[int] = []
 
     def allows(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` lies inside one word or begins and ends on word boundaries."""
+        if not self.starts:
+            self.starts = list(map(itemgetter(1), self.words))
+            self.ends = list(map(itemgetter(2), self.words))
         first = bisect.bisect_right(self.starts, start) - 1
         last = bisect.bisect_right(self.starts, end - 1) - 1
         if first < 0 or first == last:
@@ -468,6 +491,8 @@ def _unblocked(matches: list[Match], exclude: Sequence[str], text: str) -> list[
 
 def _drop_nested(matches: list[Match]) -> list[Match]:
     """Drop matches lying strictly inside a longer match (of any theme)."""
+    if len(matches) < 2:
+        return matches
     spans = {(m.start, m.end) for m in matches}
     nested = {(s, e) for s, e in spans for s2, e2 in spans if s2 <= s and e <= e2 and e2 - s2 > e - s}
     return [m for m in matches if (m.start, m.end) not in nested] if nested else matches

@@ -71,3 +71,37 @@ def test_a_function_named_like_its_module_stays_the_function():
         "    assert getattr(pt, name) is getattr(module, name), name\n"
     )
     run_python(code)
+
+
+def test_pattern_screen_finds_the_texts_some_pattern_matches(tmp_path):
+    from policytext.themes import Codebook
+
+    def codebook(patterns):
+        path = tmp_path / "mine.yaml"
+        path.write_text("id: mine\nversion: '0.1'\nthemes:\n  - id: a\n    patterns: " + patterns + "\n",
+                        encoding="utf-8")
+        return Codebook.load(path)
+
+    joined = codebook("['生猪|[牛羊]肉', '(?:确保)[^，]{0,4}完成', 'x*']")
+    assert joined._pattern_screen is not None
+    for text in ["稳定生猪生产", "确保全年完成", "天气晴", ""]:
+        plain = {m.span() for _, p, _ in joined._patterns for m in p.finditer(text)}
+        assert bool(joined._pattern_screen.search(text)) == bool(plain)
+    # groups would be renumbered and a global flag cannot move: each pattern is tried
+    assert codebook("['(生)猪', 'x']")._pattern_screen is None
+    assert codebook("['(?i)gdp', 'x']")._pattern_screen is None
+    assert [m.term for m in codebook("['(?i)gdp']").matches("GDP增长")] == ["GDP"]
+
+
+def test_shared_cuts_give_the_segmenters_words_and_tags():
+    from policytext.pipeline import _SharedCuts
+    from policytext.segment import Segmenter, tokens
+
+    segmenter = Segmenter()
+    shared = _SharedCuts(segmenter)
+    text = "加快河湖长制建设, 投资3.5亿元"
+    assert shared.cut(text) == segmenter.cut(text)
+    assert shared.cut(text) is shared.cut(text)  # built once
+    assert shared.tag(text) == segmenter.tag(text)
+    u = units(read_text(ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt"))
+    assert tokens(u, shared, pos=True).equals(tokens(u, segmenter, pos=True))

@@ -85,6 +85,16 @@ def test_tokens_table(reference_units, segmenter):
     assert tokens.attrs["segmenter"]["dictionary"].startswith("policy_dict.txt v1.0")
 
 
+def test_tokens_rows_are_each_units_words_in_order(reference_units, segmenter):
+    tokens = pt.tokens(reference_units, segmenter)
+    expected = [(doc_id, unit_id, i, word, offset + start, offset + end)
+                for doc_id, unit_id, text, offset in reference_units[["doc_id", "unit_id", "text", "start"]].values
+                for i, (word, start, end) in enumerate(t for t in segmenter.cut_spans(text) if not t[0].isspace())]
+    columns = ["doc_id", "unit_id", "pos_in_unit", "word", "start", "end"]
+    assert list(tokens[columns].itertuples(index=False, name=None)) == expected
+    assert tokens["is_stop"].tolist() == [segmenter.is_stop(w) for w in tokens["word"]]
+
+
 def test_stopwords_keep_policy_verbs(segmenter):
     assert segmenter.is_stop("的") and segmenter.is_stop("，") and segmenter.is_stop("一是")
     assert not any(segmenter.is_stop(w) for w in ["加强", "推进", "加快", "坚持", "问题"])
