@@ -8,11 +8,13 @@ A public function takes either a shipped name or a path to the user's own file.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.resources
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -175,3 +177,17 @@ def jieba_tags() -> dict[str, str]:
     """word -> POS tag from jieba's main dictionary (``word freq tag`` lines). Do not mutate."""
     text = (importlib.resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")
     return {parts[0]: parts[2] for parts in map(str.split, text.splitlines()) if len(parts) == 3}
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around code that builds many small containers and
+    makes no cycles (snownlp tables, tone features, a pipeline chunk): the collections they
+    would trigger would cost a large share of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

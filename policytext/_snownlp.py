@@ -46,7 +46,6 @@ corpus worker) loads them in a fraction of a second instead of several seconds.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import importlib.util
@@ -54,7 +53,6 @@ import marshal
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from functools import lru_cache, reduce
 from itertools import accumulate, chain
 from math import exp, log
@@ -64,7 +62,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from policytext._resources import cache_dir, cached
+from policytext._resources import cache_dir, cached, gc_paused
 from policytext.errors import InputError, ModelError
 
 __all__ = ["snownlp_sentiments"]
@@ -113,24 +111,8 @@ def snownlp_sentiments(texts: Iterable[str]) -> list[float]:
         if not isinstance(text, str):
             raise InputError(f"texts[{i}]: expected str, got {type(text).__name__}")
     model = _model()
-    with _gc_paused():
+    with gc_paused():
         return model.sentiments(texts)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (the code inside makes no cycles).
-
-    The caches grow by many small containers; the collections they would
-    trigger would cost a large share of the time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +142,7 @@ def _snownlp_dir() -> Path:
 def _read_marshal(path: Path) -> dict:
     """Read a gzip-compressed marshal dump the way snownlp's ``load`` methods do."""
     try:
-        with _gc_paused():  # millions of new tuples
+        with gc_paused():  # millions of new tuples
             model = marshal.loads(gzip.decompress(path.read_bytes()))
     except (OSError, EOFError, ValueError, TypeError, zlib.error) as exc:
         raise ModelError(f"{path}: cannot read snownlp model file ({exc})") from exc
@@ -249,7 +231,7 @@ def _segmenter_tables(path: Path) -> _Tables:
     except OSError as exc:
         raise ModelError(f"{path}: cannot read snownlp model file ({exc})") from exc
     name = f"snownlp-seg-{digest}-v{_TABLES_FORMAT}.pickle"
-    with _gc_paused():  # millions of new tuples
+    with gc_paused():  # millions of new tuples
         return cached(cache_dir() / name, lambda: _build_tables(_read_marshal(path), path))
 
 

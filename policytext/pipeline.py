@@ -41,6 +41,7 @@ from typing import Literal
 
 import pandas as pd
 
+from ._resources import gc_paused
 from .errors import InputError
 from .io import _table_documents, as_documents, load_document
 
@@ -433,12 +434,11 @@ def _chunk_tables(docs: pd.DataFrame, stages: tuple[str, ...], settings: _Settin
     tuples, which every full collection would walk again (a chunk's garbage cycles, if
     any, are collected after it).
     """
-    from ._snownlp import _gc_paused
     from .structure import units as units_of
 
     tools = _tools(settings)
     seg = _SharedCuts(tools.segmenter)
-    with _gc_paused():
+    with gc_paused():
         units = units_of(docs)
         tables = {"units": units}
         if "tokens" in stages:

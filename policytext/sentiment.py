@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from . import _resources
-from ._snownlp import _gc_paused, snownlp_sentiments
+from ._snownlp import snownlp_sentiments
 from .errors import InputError, ModelError, ResourceError, where
 from .labels import read_labels
 from .schemas import TONE, require_columns
@@ -527,7 +527,7 @@ def _policy_tone(units: pd.DataFrame, segmenter) -> tuple[pd.DataFrame, dict]:
     model, record = shipped_model()
     lexicon = tone_lexicon()
     seg = segmenter or default_segmenter()
-    with _gc_paused():  # many small lists and dicts: collections would only cost time
+    with _resources.gc_paused():  # many small lists and dicts: collections would only cost time
         token_lists = [seg.cut(text) for text in units["text"].tolist()]
         match_lists = [cue_matches(toks, lexicon) for toks in token_lists]
         rows = (_known_features(model, *sentence) for sentence in zip(token_lists, parts, match_lists))
