@@ -8,8 +8,8 @@ measures, side by side:
     core, against bare ``jieba.lcut`` over the same texts;
 (b) against the naive loop a researcher writes today (``jieba.lcut`` and
     ``SnowNLP(s).sentiments`` for every sentence). That loop takes hours on 10 million
-    characters, so it is timed on the corpus's first ``--sample`` characters and scaled
-    linearly to the corpus size — the output says so;
+    characters, so it is timed on ``--sample`` characters (spread over the years, see
+    below) and scaled linearly to the corpus size — the output says so;
 (c) ``policytext analyze CORPUS --out DIR --jobs 2`` against ``--jobs 1``: the command a
     researcher runs, each in a fresh process, wall time from launch to the finished result
     (start-up, model loading, reading the corpus and writing Parquet included in both), and
@@ -22,6 +22,13 @@ copies repeats every run, so on the repeated corpus (a) and (b) flatter the pipe
 They are therefore also measured, first and in the same process, on one copy of the
 national reports alone (about 1.1 million characters, nothing repeated across
 documents): (a') and (b') — read those as the figures for a corpus of distinct texts.
+The copy is cut into ``--parts`` parts of whole documents (3 by default, in corpus order:
+the newest reports first); on each part the pipeline, bare jieba and the naive loop (on
+the part's first ``--sample / parts`` characters, scaled to the part) run back to back,
+so the two sides of each ratio are timed within seconds of each other. (a') and (b') are
+the medians of the parts' ratios, by the CPU time of this process (what one core spent;
+on this shared machine wall time also counts waiting for other people's jobs) and by
+wall time; the totals are shown.
 
 Model loading is done once before the timings (a warm-up) and reported on its own.
 Pipeline results go to Parquet folders in a temporary directory (``out=``), as a
@@ -38,6 +45,7 @@ import platform
 import pstats
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,6 +114,48 @@ def naive_loop(texts):
     return len(scores)
 
 
+def split_documents(docs: pd.DataFrame, parts: int) -> list[pd.DataFrame]:
+    """``docs`` cut, in order, into ``parts`` runs of whole documents of about equal characters."""
+    sizes = docs["text"].str.len()
+    part_of = ((sizes.cumsum() - sizes) * parts // sizes.sum()).astype(int)  # by where a document starts
+    return [docs[part_of == i].reset_index(drop=True) for i in range(parts) if (part_of == i).any()]
+
+
+def distinct_parts(distinct: pd.DataFrame, parts: int, sample: int, run: dict) -> dict:
+    """(a') and (b'): pipeline, bare jieba and naive loop back to back on each part of one copy.
+
+    Returns the medians of the parts' ratios, by CPU time of this process and by wall time,
+    and the naive loop's time scaled to the whole copy (CPU), for (b).
+    """
+    ratios = {"a": [], "b": [], "a wall": [], "b wall": []}
+    totals = dict.fromkeys(["pipeline", "jieba", "naive"], 0.0)
+    print(f"one copy ({len(distinct)} documents, {int(distinct['text'].str.len().sum()):,} characters, "
+          f"no text repeated), in {parts} parts, each timed back to back (CPU s / wall s):")
+    for i, part in enumerate(split_documents(distinct, parts)):
+        chars = int(part["text"].str.len().sum())
+        with tempfile.TemporaryDirectory() as tmp:
+            _, wall_pipeline, cpu_pipeline = timed(analyze, part, out=Path(tmp) / "part", **run)
+        _, wall_jieba, cpu_jieba = timed(bare_jieba, part["text"])
+        head = head_chars(part, sample // parts)
+        sentences, wall_head, cpu_head = timed(naive_loop, head["text"])
+        scale = chars / int(head["text"].str.len().sum())
+        ratios["a"].append(cpu_pipeline / cpu_jieba)
+        ratios["b"].append(cpu_head * scale / cpu_pipeline)
+        ratios["a wall"].append(wall_pipeline / wall_jieba)
+        ratios["b wall"].append(wall_head * scale / wall_pipeline)
+        for name, value in (("pipeline", cpu_pipeline), ("jieba", cpu_jieba), ("naive", cpu_head * scale)):
+            totals[name] += value
+        print(f"  part {i + 1} ({part['year'].iloc[0]}–{part['year'].iloc[-1]}, {len(part)} documents, "
+              f"{chars:,} characters): pipeline {cpu_pipeline:.1f} / {wall_pipeline:.1f}, bare jieba "
+              f"{cpu_jieba:.1f} / {wall_jieba:.1f}, naive loop {cpu_head:.1f} / {wall_head:.1f} on "
+              f"{sample // parts:,} characters ({sentences:,} sentences), x {scale:.1f} scaled; ratios (a') "
+              f"{ratios['a'][-1]:.2f}x (b') {ratios['b'][-1]:.1f}x")
+    print(f"  all parts (CPU): pipeline {totals['pipeline']:.1f} s, bare jieba {totals['jieba']:.1f} s "
+          f"({totals['pipeline'] / totals['jieba']:.2f}x), naive loop {totals['naive']:,.0f} s scaled "
+          f"({totals['naive'] / totals['pipeline']:.1f}x)")
+    return {**{key: statistics.median(values) for key, values in ratios.items()}, "naive": totals["naive"]}
+
+
 def cli_run(corpus_file: Path, out: Path, jobs: int, stages, chunk_size: int) -> tuple[float, float]:
     """``policytext analyze`` in a fresh process: (wall seconds, CPU seconds of it and its workers)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -137,6 +187,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200_000, help="characters timed for the naive loop")
     parser.add_argument("--stages", default=",".join(STAGES), help="pipeline stages (default: all)")
     parser.add_argument("--chunk-size", type=int, default=8, help="documents per chunk (default 8)")
+    parser.add_argument("--parts", type=int, default=3, help="parts of the one copy for (a') and (b') (default 3)")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the serial run on N chars")
     args = parser.parse_args()
     stages = args.stages.split(",")
@@ -156,14 +207,9 @@ def main() -> None:
     jieba.setLogLevel(60)
     jieba.initialize()
     run = dict(stages=stages, chunk_size=args.chunk_size, progress=False)
-    distinct = docs[docs["doc_id"].str.endswith("-copy000")]
-    n_distinct = int(distinct["text"].str.len().sum())
-    with tempfile.TemporaryDirectory() as tmp:
-        _, t_first, c_first = timed(analyze, distinct, out=Path(tmp) / "first", **run)
-    _, t_first_jieba, c_first_jieba = timed(bare_jieba, distinct["text"])
-    print(f"one copy ({len(distinct)} documents, {n_distinct:,} characters, no text repeated): "
-          f"pipeline {t_first:.1f} s wall {c_first:.1f} s CPU; bare jieba.lcut {t_first_jieba:.1f} s wall "
-          f"{c_first_jieba:.1f} s CPU")
+    distinct = docs[docs["doc_id"].str.endswith("-copy000")].reset_index(drop=True)
+    naive_loop(["预热。"])  # imports snownlp, which loads its models
+    first = distinct_parts(distinct, args.parts, args.sample, run)
     with tempfile.TemporaryDirectory() as tmp:
         res, t_one, c_one = timed(analyze, docs, out=Path(tmp) / "one", **run)
         rss_self = max_rss_mb(resource.RUSAGE_SELF)  # jieba's own dictionary included; snownlp's loads below
@@ -181,20 +227,18 @@ def main() -> None:
     words, t_jieba, c_jieba = timed(bare_jieba, docs["text"])
     print(f"bare jieba.lcut:                    {t_jieba:8.1f} s wall {c_jieba:8.1f} s CPU ({words:,} words)")
 
-    naive_loop(["预热。"])  # imports snownlp, which loads its models
-    sample = head_chars(docs, args.sample)
-    sentences, t_sample, _ = timed(naive_loop, sample["text"])
-    t_naive = t_sample * n_chars / args.sample
-    print(f"naive loop on the first {args.sample:,} characters ({sentences:,} sentences): {t_sample:.1f} s; "
-          f"scaled linearly to {n_chars:,} characters: {t_naive:,.0f} s (estimate, not measured)")
+    n_distinct = int(distinct["text"].str.len().sum())
+    t_naive = first["naive"] * n_chars / n_distinct
+    print(f"naive loop, from its timings on the parts of the one copy, scaled to {n_chars:,} characters: "
+          f"{t_naive:,.0f} s (estimate, not measured)")
 
-    t_naive_distinct = t_sample * n_distinct / args.sample
     print("\nratios (goal in brackets):")
-    print(f"(a') one copy: pipeline / bare jieba:     {t_first / t_first_jieba:6.2f}x wall, "
-          f"{c_first / c_first_jieba:.2f}x CPU  [<= 3]")
-    print(f"(b') one copy: naive loop (scaled) / pipeline: {t_naive_distinct / t_first:6.1f}x  [>= 30]")
+    print(f"(a') one copy, median of the parts: pipeline / bare jieba: {first['a']:6.2f}x CPU, "
+          f"{first['a wall']:.2f}x wall  [<= 3]")
+    print(f"(b') one copy, median of the parts: naive loop (scaled) / pipeline: {first['b']:6.1f}x CPU, "
+          f"{first['b wall']:.1f}x wall  [>= 30]")
     print(f"(a) pipeline on 1 core / bare jieba:        {t_one / t_jieba:6.2f}x wall, {c_one / c_jieba:.2f}x CPU  [<= 3]")
-    print(f"(b) naive loop (scaled) / pipeline 1 core:  {t_naive / t_one:6.1f}x  [>= 30]")
+    print(f"(b) naive loop (scaled) / pipeline 1 core:  {t_naive / c_one:6.1f}x CPU  [>= 30]")
     print(f"(c) analyze --jobs 1 / --jobs 2 (wall):     {t_cli_one / t_cli_two:6.2f}x  [>= 1.7]")
     print(f"(d) peak RSS: this process {rss_self:,.0f} MB (serial run), "
           f"largest process of the command runs {rss_children:,.0f} MB  [< 2048 MB]")

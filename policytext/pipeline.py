@@ -39,6 +39,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ._resources import gc_paused
@@ -245,9 +246,8 @@ def _provenance(stages: tuple[str, ...], settings: _Settings) -> dict:
               "versions": dict(versions().itertuples(index=False)),
               "resources": {"segmenter": Segmenter().info}}
     if "themes" in stages:
-        from .themes import Codebook
-
-        record["resources"]["codebooks"] = {name: Codebook.load(name).label for name in settings.codebooks}
+        codebooks = _tools(settings).codebooks
+        record["resources"]["codebooks"] = {name: cb.label for name, cb in zip(settings.codebooks, codebooks)}
     if "tone" in stages and "policy" in settings.tone_methods:
         from .sentiment import MODEL_FILE, shipped_model, tone_lexicon
 
@@ -383,17 +383,32 @@ class _Tools:
     codebooks: tuple
 
 
-@lru_cache(maxsize=4)
 def _tools(settings: _Settings) -> _Tools:
-    """The segmenter and codebooks of a worker process, built on its first chunk.
+    """The segmenter and codebooks of a process, built on its first chunk and kept.
 
     The segmenter is the process's shared default one, which the stage functions use
-    too, so jieba's dictionary is built once per process.
+    too, so jieba's dictionary is built once per process. Codebooks are kept while
+    their files are unchanged (a user's codebook edited between runs is read again).
     """
     from .segment import default_segmenter
+
+    return _Tools(default_segmenter(), _codebooks(tuple((name, _file_state(name)) for name in settings.codebooks)))
+
+
+def _file_state(name: str) -> tuple[int, int] | None:
+    """``(mtime_ns, size)`` of a codebook given as a file path; None for a shipped codebook's name."""
+    path = Path(name)
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=4)
+def _codebooks(named: tuple[tuple[str, tuple[int, int] | None], ...]) -> tuple:
     from .themes import Codebook
 
-    return _Tools(default_segmenter(), tuple(Codebook.load(name) for name in settings.codebooks))
+    return tuple(Codebook.load(name) for name, _ in named)
 
 
 class _SharedCuts:
@@ -477,10 +492,18 @@ def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def _in_doc_order(table: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     """Stable sort by document position, then unit_id; attrs dropped (provenance is in metadata)."""
     rank = table["doc_id"].map(order).to_numpy()
-    table = table.iloc[pd.DataFrame({"r": rank, "u": table["unit_id"].to_numpy()})
-                       .sort_values(["r", "u"], kind="mergesort").index].reset_index(drop=True)
+    unit = table["unit_id"].to_numpy()
+    if not _sorted_pairs(rank, unit):
+        table = table.iloc[pd.DataFrame({"r": rank, "u": unit}).sort_values(["r", "u"], kind="mergesort").index]
+    table = table.reset_index(drop=True)
     table.attrs = {}
     return table
+
+
+def _sorted_pairs(first: np.ndarray, second: np.ndarray) -> bool:
+    """True if the pairs ``(first[i], second[i])`` are in ascending order (a stable sort leaves them)."""
+    step, next_step = np.diff(first), np.diff(second)
+    return bool(np.all((step > 0) | ((step == 0) & (next_step >= 0))))
 
 
 # ---------------------------------------------------------------- backends and progress

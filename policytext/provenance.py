@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 import pandas as pd
@@ -20,11 +21,19 @@ def versions(*resources: str) -> pd.DataFrame:
         >>> versions().iloc[0].tolist()[0]
         'python'
     """
-    rows = [("python", platform.python_version())]
-    for name in PACKAGES:
-        try:
-            rows.append((name, version(name)))
-        except PackageNotFoundError:
-            rows.append((name, "not installed"))
+    rows = [("python", platform.python_version()), *_package_versions()]
     rows.extend(("resource", label) for label in resources)
     return pd.DataFrame(rows, columns=["component", "version"])
+
+
+@lru_cache(maxsize=1)
+def _package_versions() -> tuple[tuple[str, str], ...]:
+    """``(package, version)`` of PACKAGES, read once per process (installed packages do not change under it)."""
+    return tuple((name, _version_or_none(name)) for name in PACKAGES)
+
+
+def _version_or_none(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"

@@ -95,6 +95,17 @@ def test_parquet_round_trip_and_metadata(small, serial, tmp_path):
     assert first == {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
+def test_a_codebook_file_edited_between_runs_is_read_again(tmp_path):
+    docs = pd.DataFrame({"doc_id": ["d"], "text": ["加强水利建设。发展旅游。"]})
+    path = tmp_path / "mine.yaml"
+    path.write_text("id: mine\nthemes:\n  - id: water\n    terms: {水利: 1}\n", encoding="utf-8")
+    before = analyze(docs, stages=["themes"], codebooks=[str(path)])
+    path.write_text("id: mine\nthemes:\n  - id: tourism\n    terms: {旅游: 1}\n", encoding="utf-8")
+    after = analyze(docs, stages=["themes"], codebooks=[str(path)])
+    assert before.themes["theme"].tolist() == ["water"]
+    assert after.themes["theme"].tolist() == ["tourism"]
+
+
 def test_interrupted_run_keeps_previous_result_and_resume_redoes_nothing(small, monkeypatch, tmp_path):
     stages = ("units", "tokens", "targets")
     out = tmp_path / "run"
