@@ -6,6 +6,7 @@ written and returns a float, or ``None`` when the string is not a number.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
@@ -17,9 +18,10 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+# full-width digits, decimal points and commas as ASCII (the table changes no ASCII character)
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，·", "0123456789.,.")
 _DIGITS_THEN_CN = re.compile(r"^(\d+(?:,\d{3})*(?:\.\d+)?)([" + CN_NUMERAL_CHARS + r"]*)$")
-_FULL_WIDTH_POINT = str.maketrans({"．": ".", "·": "."})
+_SPACES = re.compile(r"[ \u3000]")
 
 
 def _below_ten_thousand(text: str) -> float | None:
@@ -81,7 +83,10 @@ def parse_number(text: str) -> float | None:
         >>> parse_number("167.83亿"), parse_number("1,234.5"), parse_number("十")
         (16783000000.0, 1234.5, 10.0)
     """
-    text = re.sub(r"[ \u3000]", "", text.translate(_FULL_WIDTH).translate(_FULL_WIDTH_POINT))  # 3 5 0万
+    if not text.isascii():
+        text = text.translate(_FULL_WIDTH)
+    if " " in text or "\u3000" in text:
+        text = _SPACES.sub("", text)  # 3 5 0万
     match = _DIGITS_THEN_CN.match(text)
     if match is None:
         return parse_chinese(text)
@@ -103,4 +108,6 @@ def parse_fraction(denominator: str, numerator: str) -> float | None:
 
 def scaled(value: float, factor: float) -> float:
     """``value * factor`` computed in decimal, so 0.5 * 0.0015 gives 0.00075 exactly as written."""
+    if factor == 1.0 and type(value) is float and math.isfinite(value):
+        return value  # what the decimal product gives: repr reads back as the same float
     return float(Decimal(repr(value)) * Decimal(repr(factor)))

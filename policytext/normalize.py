@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -71,16 +70,14 @@ def normalize(raw: str, *, to_simplified: bool = False) -> Normalized:
         >>> n.text
         '今年（截止11月），总投资167.83亿元'
     """
-    chars = list(raw)
-    index = list(range(len(raw)))
-    chars, index = _line_ends(chars, index)
-    chars, index = _spaces(chars, index)
-    chars = _punctuation(chars)
-    chars, index = _join_hard_breaks(chars, index)
-    text = "".join(chars)
+    index = np.arange(len(raw), dtype=np.int64)
+    text, index = _line_ends(raw, index)
+    text, index = _spaces(text, index)
+    text = _punctuation(text)
+    text, index = _join_hard_breaks(text, index)
     if to_simplified:
         text = _simplify(text)
-    return Normalized(text, np.array(index + [len(raw)], dtype=np.int64))
+    return Normalized(text, np.append(index, np.int64(len(raw))))
 
 
 def normalize_text(raw: str, *, to_simplified: bool = False) -> str:
@@ -95,29 +92,47 @@ def normalized(docs, *, to_simplified: bool = False) -> pd.DataFrame:
     return table
 
 
-def _keep(chars, index, keep):
-    return list(compress(chars, keep)), list(compress(index, keep))
+# Each step below takes the text and, for each of its characters, the index of its raw
+# character (an int64 array), and returns both with some characters dropped or replaced.
 
 
-def _positions(chars, pattern: re.Pattern) -> list[int]:
+def _drop(text: str, index: np.ndarray, dropped: list[int]) -> tuple[str, np.ndarray]:
+    """The text and index without the characters at the increasing positions ``dropped``."""
+    if not dropped:
+        return text, index
+    bounds = [-1, *dropped, len(text)]
+    kept = "".join(text[a + 1:b] for a, b in zip(bounds, bounds[1:]))
+    return kept, np.delete(index, dropped)
+
+
+def _replace(text: str, replaced: dict[int, str]) -> str:
+    """The text with the characters at the positions of ``replaced`` replaced (one for one)."""
+    if not replaced:
+        return text
+    chars = list(text)
+    for i, char in replaced.items():
+        chars[i] = char
+    return "".join(chars)
+
+
+def _positions(text: str, pattern: re.Pattern) -> list[int]:
     """Indices of the characters matched by a one-character ``pattern``."""
-    return [m.start() for m in pattern.finditer("".join(chars))]
+    return [m.start() for m in pattern.finditer(text)]
 
 
-def _line_ends(chars, index):
-    if "\r" not in chars:
-        return chars, index
-    keep = [not (c == "\r" and i + 1 < len(chars) and chars[i + 1] == "\n") for i, c in enumerate(chars)]
-    chars, index = _keep(chars, index, keep)
-    return ["\n" if c == "\r" else c for c in chars], index
+def _line_ends(text: str, index: np.ndarray):
+    if "\r" not in text:
+        return text, index
+    text, index = _drop(text, index, [m.start() for m in re.finditer("\r\n", text)])
+    return text.replace("\r", "\n"), index
 
 
 def _is_cjk(char: str) -> bool:
     return bool(_CJK_OR_PUNCT.match(char))
 
 
-def _spaces(chars, index):
-    keep = [True] * len(chars)
+def _spaces(chars: str, index: np.ndarray):
+    dropped = []
     n = len(chars)
     for i in _positions(chars, _SPACE_CHAR):
         j = i
@@ -129,8 +144,9 @@ def _spaces(chars, index):
         at_line_start = j == 0 or chars[j - 1] == "\n"
         at_line_end = k + 1 == n or chars[k + 1] == "\n"
         between_cjk = j > 0 and k + 1 < n and _is_cjk(chars[j - 1]) and _is_cjk(chars[k + 1])
-        keep[i] = not (at_line_start or at_line_end or between_cjk)
-    return _keep(chars, index, keep)
+        if at_line_start or at_line_end or between_cjk:
+            dropped.append(i)
+    return _drop(chars, index, dropped)
 
 
 def _neighbour(chars, i, step):
@@ -140,8 +156,8 @@ def _neighbour(chars, i, step):
     return chars[j] if 0 <= j < len(chars) else ""
 
 
-def _punctuation(chars):
-    out = list(chars)
+def _punctuation(chars: str) -> str:
+    out: dict[int, str] = {}
     for i in _positions(chars, _ASCII_PUNCT):
         c = chars[i]
         before, after = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
@@ -154,10 +170,10 @@ def _punctuation(chars):
         outside = chars[open_at - 1:open_at] + chars[close_at + 1:close_at + 2]
         if any(map(_is_cjk, inner)) or any(map(_is_cjk, outside)):
             out[open_at], out[close_at] = "（", "）"
-    return out
+    return _replace(chars, out)
 
 
-def _paren_pairs(chars):
+def _paren_pairs(chars: str):
     stack, pairs = [], []
     for i in _positions(chars, _PAREN_OR_LINE_END):
         c = chars[i]
@@ -170,20 +186,19 @@ def _paren_pairs(chars):
     return pairs
 
 
-def _join_hard_breaks(chars, index):
-    text = "".join(chars)
+def _join_hard_breaks(text: str, index: np.ndarray):
     lines = text.split("\n")
     lengths = [len(line) for line in lines if line]
     if not lengths:
-        return chars, index
+        return text, index
     full = float(np.percentile(lengths, 90))
-    keep, pos = [True] * len(chars), 0
+    dropped, pos = [], 0
     for line, following in zip(lines, lines[1:]):
         pos += len(line)
         if _joins(line, following, full):
-            keep[pos] = False
+            dropped.append(pos)
         pos += 1
-    return _keep(chars, index, keep)
+    return _drop(text, index, dropped)
 
 
 def _joins(line: str, following: str, full: float) -> bool:

@@ -52,8 +52,12 @@ _RUN_IN = [  # (type, pattern)
     ("第", re.compile(f"第[{NUM}]+(?=[，、])")),
     ("首先", re.compile(r"(?:首先|其次|再次|最后)(?=[，、])")),
 ]
+# where a marker can start: a character that begins one of the patterns above
+_MARKER_FIRST = re.compile(f"[{NUM}（\\d第首其再最]")
 _SENTENCE_END = "。！？；"
+_CLOSING = "”’）"  # belong to the sentence they follow
 _QUOTE_OR_END = re.compile(f"[“”{_SENTENCE_END}]")
+_SENTENCE = re.compile(f"[^{_SENTENCE_END}]*[{_SENTENCE_END}][{_CLOSING}]*")  # up to its end, without quotes
 _MARKER_START = "。！？"
 _SHORT_HEADING = 40
 _REVIEW = re.compile(r"回顾|总结|过去(?:一|五|十)?年|[上去]年工作")
@@ -204,9 +208,10 @@ def _document_units(doc_id, raw: str, year, to_simplified: bool) -> list[tuple]:
     turns = not by_headings and any(p.sent_no == 0 and _plan_turn(t, turn_year)
                                     for p, t in zip(pieces, texts))
     part = "review" if turns else "other"
-    rows, tree, last_para = [], _Outline(), None
+    rows, tree, last_para, path = [], _Outline(), None, ""
     for piece, text in zip(pieces, texts):
-        if piece.para_no != last_para:
+        new_paragraph = piece.para_no != last_para
+        if new_paragraph:
             tree.end_paragraph()
             last_para = piece.para_no
             if turns and part != "plan" and piece.sent_no == 0 and _plan_turn(text, turn_year):
@@ -221,8 +226,10 @@ def _document_units(doc_id, raw: str, year, to_simplified: bool) -> list[tuple]:
             level = tree.open(rank, piece.marker, piece.opens_paragraph, piece.run_in)
         else:
             level = len(tree.stack)
+        if new_paragraph or piece.marker:  # the open headings change only here
+            path = tree.path
         start, end = norm.raw_span(piece.text_start, piece.text_end)
-        rows.append((doc_id, len(rows), piece.para_no, piece.sent_no, level, piece.marker, tree.path,
+        rows.append((doc_id, len(rows), piece.para_no, piece.sent_no, level, piece.marker, path,
                      bool(piece.marker), part, text, start, end))
     return rows
 
@@ -251,10 +258,12 @@ class _Piece(_Unit):
 
 def _pieces(text: str, raw: str, norm):
     """Split the normalised text into paragraphs, sentences and heading pieces."""
-    offset = 0
+    offset, para_no, counted_to = 0, 0, 0
     for line in text.split("\n"):
         if line.strip():
-            para_no = raw.count("\n", 0, int(norm.source[offset]))
+            raw_start = int(norm.source[offset])  # increases from line to line
+            para_no += raw.count("\n", counted_to, raw_start)
+            counted_to = raw_start
             yield from _paragraph_pieces(line, offset, para_no)
         offset += len(line) + 1
 
@@ -280,7 +289,21 @@ def _paragraph_pieces(line: str, offset: int, para_no: int):
 
 def _sentences(line: str):
     """(start, end) of each sentence of a paragraph; never splits inside “…”."""
-    depth, start = 0, 0
+    start = 0
+    for end in _sentence_ends(line):
+        if line[start:end].strip():
+            yield start, end
+        start = end
+    if line[start:].strip():
+        yield start, len(line)
+
+
+def _sentence_ends(line: str) -> list[int]:
+    """Where the sentences of a paragraph end: after each 。！？； outside “…” and the closing
+    quotes and brackets that follow it."""
+    if "“" not in line:  # no quotation (most paragraphs): every sentence end counts
+        return [found.end() for found in _SENTENCE.finditer(line)]
+    ends, depth = [], 0
     for found in _QUOTE_OR_END.finditer(line):
         i, char = found.start(), found.group()
         if char == "“":
@@ -289,16 +312,15 @@ def _sentences(line: str):
             depth = max(0, depth - 1)
         elif depth == 0:
             end = i + 1
-            while end < len(line) and line[end] in "”’）":
+            while end < len(line) and line[end] in _CLOSING:
                 end += 1
-            if line[start:end].strip():
-                yield start, end
-            start = end
-    if line[start:].strip():
-        yield start, len(line)
+            ends.append(end)
+    return ends
 
 
 def _marker(line: str, start: int) -> tuple[str, int, str]:
+    if not _MARKER_FIRST.match(line, start):
+        return "", 0, ""  # most sentences: no pattern below can match
     for rank, pattern in _FORMAL:
         match = pattern.match(line, start)
         if match:

@@ -220,13 +220,16 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
-# Clues of the costly recognisers of _patterns(): characters of which every match holds at
-# least one, so that a text without any is not scanned. Keep them in step with the patterns.
+# Clues of the costly recognisers of _patterns(): characters (or words) of which every match
+# holds at least one, so that a text without any is not scanned. Keep them in step with the patterns.
+_NUMERAL = rf"[\d{CN_NUMERAL_CHARS}]"  # in every match of date, decade, fraction, doubling, over, quantity
 _CLUES = {
-    "quantity": rf"[\d{CN_NUMERAL_CHARS}]",  # the number
+    "quantity": _NUMERAL,  # the number
     "fraction": "分之",
     "over": "[百千万亿]",
-    "deadline": "[年月天期]",  # …年内, 年底, 月底, 三十天内, 按期
+    "deadline": "[内底末期]",  # …年内, 年底, 年末, 月底, 三十天内, 按期
+    "zero": "零|发生|杜绝|无",  # 零排放, 不发生, 杜绝, 无重大…事故
+    "pairs": "一",  # 一河一长, 五位一体
     "date": "月",
     "decade": "年代",
     "congress": "[大届次]",
@@ -234,23 +237,56 @@ _CLUES = {
 }
 
 
+# Starts of the recognisers that open with a lookbehind or an alternation, which the regex
+# engine would try at every position of a text: characters at which every match begins, so
+# that the pattern is tried only there. Keep them in step with the patterns.
+_STARTS = {
+    "quantity": rf"[\d{CN_NUMERAL_CHARS}{''.join(sorted({w[0] for w in _PREFIX}))}]",  # number or prefix
+    "over": "[突过超上破]",
+    "deadline": rf"[\d{CN_NUMERAL_CHARS}今明本年月按如限]",  # 五年内, 2018年底, 今年内, 年底, 11月底, 按期
+    "zero": "[零不未没杜防无]",
+    "congress": f"[{CN_NUMERAL_CHARS}]",
+}
+
+
 class _Recogniser(NamedTuple):
-    """A recogniser's regex and its clue (see ``_CLUES``; None: scan every text)."""
+    """A recogniser's regex, its clue (see ``_CLUES``; None: scan every text) and the
+    characters its matches start with (see ``_STARTS``; None: try every position)."""
 
     pattern: re.Pattern
     clue: re.Pattern | None
+    start: re.Pattern | None
 
     def finditer(self, text: str) -> Iterator[re.Match]:
-        """``pattern.finditer(text)``, without scanning a text that holds no clue."""
-        if self.clue is None or self.clue.search(text):
+        """The matches of ``pattern.finditer(text)``, without scanning a text that holds no clue."""
+        if self.clue is not None and not self.clue.search(text):
+            return iter(())
+        if self.start is None:
             return self.pattern.finditer(text)
-        return iter(())
+        return self._matches_at_starts(text)
+
+    def _matches_at_starts(self, text: str) -> Iterator[re.Match]:
+        """What ``pattern.finditer`` finds, trying the pattern only where a match can start:
+        the leftmost match from ``pos`` on starts at the first start character that gives
+        one (these patterns never match the empty string, so the next search is from its end)."""
+        match, next_start = self.pattern.match, self.start.search
+        pos = 0
+        while (start := next_start(text, pos)) is not None:
+            found = match(text, start.start())
+            if found is None:
+                pos = start.start() + 1
+            else:
+                yield found
+                pos = found.end()
 
 
 @lru_cache(maxsize=1)
 def _recognisers() -> dict[str, _Recogniser]:
-    """The compiled recognisers with their clues."""
-    return {name: _Recogniser(pattern, re.compile(_CLUES[name]) if name in _CLUES else None)
+    """The compiled recognisers with their clues and start characters."""
+    def compiled(table: dict[str, str], name: str) -> re.Pattern | None:
+        return re.compile(table[name]) if name in table else None
+
+    return {name: _Recogniser(pattern, compiled(_CLUES, name), compiled(_STARTS, name))
             for name, pattern in _patterns().items()}
 
 # --- the slogan list ------------------------------------------------------------------
@@ -330,8 +366,13 @@ class _Found:
     obj: str = ""
 
 
+_DIGIT = re.compile(r"\d")
+_ANY_DIGIT = re.compile(r"[\d０-９]")
+_BIG_MULTIPLIER = re.compile("[万亿]")
+
+
 def _numeral_type(surface: str) -> str:
-    if re.search(r"[\d０-９]", surface):
+    if _ANY_DIGIT.search(surface):
         return "digit"
     return "chinese" if any(ch in CN_NUMERAL_CHARS for ch in surface) else "none"
 
@@ -366,6 +407,8 @@ def _approx(pre: str | None, mid: str | None, post: str | None) -> str:
 
 def _quantity(m: re.Match, text: str) -> _Found | None:
     g = m.groupdict()
+    if not (g["unit"] or g["unit1"] or _multiplied(g)):
+        return None  # what _bare makes of a number without unit or 万/亿 (most matches: 一, 2018)
     unit_word = g["unit"] or g["unit1"]
     if g["unit1"] and g["unit"] and g["unit1"] != g["unit"]:
         return None
@@ -374,7 +417,7 @@ def _quantity(m: re.Match, text: str) -> _Found | None:
     high = parse_number(g["bnum"] + (g["bmult"] or "")) if g["bnum"] else low
     if low is None or high is None:
         return None
-    chinese = not re.search(r"\d", g["num"])
+    chinese = not _DIGIT.search(g["num"])
     end = m.end()
     if g["unit"] and not g["unit1"] and not g["post"] and _glued(text, m.start("unit"), m.end("unit")):
         unit_word, end = None, m.start("unit")  # 上千万家庭: 家 starts the word 家庭
@@ -417,21 +460,32 @@ def _mid(g: dict) -> str | None:
     return g["mid"] or g["mid2"] or g["bmid"] or g["bmid2"]
 
 
+_WHOLE_YEAR = re.compile(_YEAR)
+
+
 def _is_year(num: str, mult: str | None) -> bool:
-    return not mult and re.fullmatch(_YEAR, num.strip()) is not None
+    return not mult and _WHOLE_YEAR.fullmatch(num.strip()) is not None
+
+
+def _multiplied(g: dict) -> bool:
+    """Whether a quantity match carries 万 or 亿 (its own, or the one shared by a range)."""
+    return bool(g["mult"] or (g["bmult"] if g["bnum"] else None) or _BIG_MULTIPLIER.search(g["num"]))
+
+
+_BILLION_OF = re.compile("企业|产业|级|园区|项目|工程")  # 千亿企业: money
+_CN_DIGIT = re.compile("[一二两三四五六七八九]")
 
 
 def _bare(m: re.Match, text: str, low: float, high: float, chinese: bool, end: int) -> _Found | None:
     """A number without a unit: reported only with 万/亿 (``1000万以上``, ``千亿企业``,
     ``三十万``, ``近千万``; 千万 alone needs an approximation prefix)."""
     g = m.groupdict()
-    multiplied = g["mult"] or (g["bmult"] if g["bnum"] else None) or re.search("[万亿]", g["num"])
-    if not multiplied or g["unit1"]:
+    if not _multiplied(g) or g["unit1"]:
         return None
     approx = _approx(g["pre"], _mid(g), g["post"])
-    if text[end - 1] == "亿" and re.match("企业|产业|级|园区|项目|工程", text[end:]):
+    if text[end - 1] == "亿" and _BILLION_OF.match(text, end):
         return _Found(m.start(), end, low, high, "元", "money", approx)
-    if chinese and not g["pre"] and not re.search("[一二两三四五六七八九]", g["num"]):
+    if chinese and not g["pre"] and not _CN_DIGIT.search(g["num"]):
         return None  # 千万 and 十万 alone are also words (千万不要, 十万火急); 三十万 and 近千万 are numbers
     return _Found(m.start(), end, low, high, "", "count", approx)
 
@@ -441,6 +495,8 @@ def _candidates(text: str) -> list[tuple[int, _Found]]:
     pats = _recognisers()
     found = [(0, _zero(m)) for m in pats["zero"].finditer(text)]
     found += [(1, hit) for m in pats["deadline"].finditer(text) if (hit := _deadline(m)) is not None]
+    if pats["quantity"].clue.search(text) is None:
+        return found  # no numeral: none of the recognisers below can match (see _NUMERAL)
     for m in pats["date"].finditer(text):
         year, month = m.group("y"), m.group("m")
         value = parse_number(year) if year else parse_number(month)
@@ -456,8 +512,11 @@ def _candidates(text: str) -> list[tuple[int, _Found]]:
     for m in pats["doubling"].finditer(text):  # 翻两番: two doublings, x4
         times = 2.0 ** parse_number(m.group("n"))
         found.append((3, _Found(m.start(), m.end(), times, times, "倍", "multiple")))
-    found += [(3, _over(m, text)) for m in pats["over"].finditer(text)
-              if m.group("unit") or m.group("mult")[-1] in "万亿"]  # not 经过千辛万苦
+    for m in pats["over"].finditer(text):
+        if m.group("unit") or m.group("mult")[-1] in "万亿":  # not 经过千辛万苦
+            hit = _over(m, text)
+            if hit is not None:
+                found.append((3, hit))
     for m in pats["quantity"].finditer(text):
         hit = _quantity(m, text)
         if hit is not None:
@@ -477,9 +536,12 @@ def _zero(m: re.Match) -> _Found:
 _MONEY_WORDS = re.compile("税收|投资|产值|收入|资金|营收|销售|利润|元|财政")
 
 
-def _over(m: re.Match, text: str) -> _Found:
-    """过亿, 上千万, 突破百万吨: the number named by a multiplier after 过/超/上/破/突破."""
+def _over(m: re.Match, text: str) -> _Found | None:
+    """过亿, 上千万, 突破百万吨: the number named by a multiplier after 过/超/上/破/突破; None for
+    上亿万 (亿万 is "countless", not a number)."""
     value, end = parse_number(m.group("mult")), m.end()
+    if value is None:
+        return None
     if m.group("unit") and _glued(text, m.start("unit"), m.end("unit")):
         end = m.start("unit")
     if m.group("unit") and end == m.end():
@@ -543,7 +605,7 @@ def _dates_a_statistic(m: re.Match) -> bool:
     if m.group("stat"):
         return True
     text, start, end = m.string, m.start(), m.end()
-    clause_start = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
+    clause_start = _clause_start(text, start)
     if m.group(0).endswith(("年底前", "年底以前", "年末前", "年末以前")):
         return bool(_CLASS_BEFORE.match(text, end)) and not _TASK_BEFORE.search(text, clause_start, start)
     if not m.group(0).endswith(("年底", "年末")):  # 年内, 月底, 按期 …: always limits
@@ -574,18 +636,24 @@ _ONE_FOR_ONE = str.maketrans("０１２３４５６７８９萬億兩個噸畝�
                              "0123456789万亿两个吨亩项户条处辆种类块只间张场册门轮届组笔点贰叁计划级")
 
 
+_ONE_FOR_ONE_CHARS = re.compile("[" + "".join(map(chr, _ONE_FOR_ONE)) + "]")  # what _ONE_FOR_ONE changes
 _WIDE_POINT = re.compile(rf"(?:(?<=\d)|(?<=\d[ \u3000]))[．·](?={_S}\d)")  # 4·3％, 1 5 ．3 ％
 _WIDE_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
+_WIDE_THOUSANDS_CLUE = re.compile(r"\d，\d")  # in every text that _WIDE_THOUSANDS changes
 
 
 def _working_copy(text: str) -> str:
     """The text with full-width digits, decimal points and thousands commas made ASCII
     (``３，２８０个``, ``１．５９％``, ``4·3％``) and traditional numerals and units simplified
     (``三十萬``, ``八個``); one character for one, so offsets are unchanged."""
-    text = text.translate(_ONE_FOR_ONE)
-    if "．" in text or "·" in text:  # the characters _WIDE_POINT replaces; most texts have neither
+    # most texts need none of the three replacements: searching first is cheaper than replacing
+    if _ONE_FOR_ONE_CHARS.search(text):
+        text = text.translate(_ONE_FOR_ONE)
+    if "．" in text or "·" in text:  # the characters _WIDE_POINT replaces
         text = _WIDE_POINT.sub(".", text)
-    return _WIDE_THOUSANDS.sub(",", text)
+    if _WIDE_THOUSANDS_CLUE.search(text):
+        text = _WIDE_THOUSANDS.sub(",", text)
+    return text
 
 
 def _find(text: str, slogans: PhraseFinder) -> list[_Found]:
@@ -610,18 +678,33 @@ def _find(text: str, slogans: PhraseFinder) -> list[_Found]:
 # --- context, object, status -------------------------------------------------------------
 
 
+_CLAUSE_MARK = re.compile(f"[{_CLAUSE_END}]")
+_UP_TO_LAST_CLAUSE_MARK = re.compile(f".*[{_CLAUSE_END}]", re.DOTALL)
+
+
+def _clause_start(text: str, start: int) -> int:
+    """Where the clause holding ``text[start]`` starts: after the last clause end before it."""
+    last = _UP_TO_LAST_CLAUSE_MARK.match(text, 0, start)
+    return last.end() if last else 0
+
+
 def _clause(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END) + 1
-    rights = [i for i in (text.find(ch, end) for ch in _CLAUSE_END) if i >= 0]
-    return text[left:min(rights) + 1 if rights else len(text)]
+    """The clause around ``text[start:end]``, with the punctuation that ends it."""
+    after = _CLAUSE_MARK.search(text, end)
+    return text[_clause_start(text, start):after.end() if after else len(text)]
 
 
 _NOT_OBJECTS = {"基本", "全部", "目前", "同时", "主要", "全面", "重点", "共"}
 _FUNCTION_CHARS = set("的了和与及等共为有达是在将把被")
 
 
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_COUNTED_VERB = re.compile(r"(?:共计|共|合计|总计|累计|计|达到|达|为|有)$")  # 项目共计14个
+_CLAUSE_OR_LIST_END = re.compile(f"[{_CLAUSE_END}、]")
+
+
 def _is_nounish(word: str, tag: str) -> bool:
-    return (bool(re.fullmatch(r"[\u4e00-\u9fff]+", word)) and word not in _NOT_OBJECTS
+    return (bool(_HAN_WORD.fullmatch(word)) and word not in _NOT_OBJECTS
             and (tag.startswith("n") or tag == "vn"))
 
 
@@ -633,9 +716,9 @@ def _object(seg, text: str, hit: _Found) -> str:
         return hit.obj
     if hit.kind != "count":
         return ""
-    ends = [i for i in (text.find(ch, hit.end) for ch in _CLAUSE_END) if i >= 0]
+    clause_end = _CLAUSE_MARK.search(text, hit.end)
     after = []
-    for tok in seg.tag(text[hit.end:min(ends, default=len(text))])[:2]:
+    for tok in seg.tag(text[hit.end:clause_end.start() if clause_end else len(text)])[:2]:
         if not _is_nounish(tok.word, tok.tag):
             break
         after.append(tok.word)
@@ -643,9 +726,8 @@ def _object(seg, text: str, hit: _Found) -> str:
         return "".join(after)
     if hit.unit in _NOUN_COUNTERS:
         return hit.unit
-    before = re.sub(r"(?:共计|共|合计|总计|累计|计|达到|达|为|有)$", "",
-                    text[max(0, hit.start - 20):hit.start])
-    before = re.split(f"[{_CLAUSE_END}、]", before)[-1]
+    before = _COUNTED_VERB.sub("", text[max(0, hit.start - 20):hit.start])
+    before = _CLAUSE_OR_LIST_END.split(before)[-1]
     words: list[str] = []
     for tok in reversed(seg.tag(before)):
         head = (not words and len(tok.word) == 1 and "\u4e00" <= tok.word <= "\u9fff"
@@ -705,21 +787,18 @@ def targets(units: pd.DataFrame, *, slogans: str | Path = "default", segmenter=N
         raise InputError(f"<units>: targets() needs columns {missing}; pass a units table (pt.units)")
     slogan_list = numeral_slogans(slogans)
     seg = segmenter if segmenter is not None else _DefaultSegmenter()
+    columns = {c: units[c].tolist() for c in ("doc_id", "unit_id", "text", "part", "para_no", "start")
+               if c in units.columns}
     rows = []
-    for record in _records(units, ("doc_id", "unit_id", "text", "part", "para_no", "start")):
-        text = str(record["text"])
-        for hit in _find(text, slogan_list._finder):
-            rows.append(_row(record, text, hit, seg))
+    for i, text in enumerate(columns["text"]):
+        text = str(text)
+        hits = _find(text, slogan_list._finder)
+        if hits:  # most units hold no quantity
+            record = {c: values[i] for c, values in columns.items()}
+            rows.extend(_row(record, text, hit, seg) for hit in hits)
     table = _table(rows, units)
     table.attrs["slogans"] = slogan_list.label
     return table
-
-
-def _records(units: pd.DataFrame, columns: tuple[str, ...]) -> Iterator[dict]:
-    """The rows of ``units`` as dicts of those of ``columns`` it has (Python values)."""
-    present = [c for c in columns if c in units.columns]
-    for values in zip(*(units[c].tolist() for c in present)):
-        yield dict(zip(present, values))
 
 
 class _DefaultSegmenter:
@@ -735,25 +814,21 @@ def _number(value) -> float:
     return math.nan if value is None else float(value)
 
 
-def _row(record: dict, text: str, hit: _Found, seg) -> dict:
+def _row(record: dict, text: str, hit: _Found, seg) -> tuple:
+    """One row of the targets table, its values in the order of the columns of :func:`_table`."""
     context = _clause(text, hit.start, hit.end)
-    row = {
-        "doc_id": str(record["doc_id"]), "unit_id": int(record["unit_id"]),
-        "surface": text[hit.start:hit.end], "start": hit.start, "end": hit.end,
-        "value": _number(hit.value), "value_high": _number(hit.value_high), "unit": hit.unit,
-        "kind": hit.kind, "approx": hit.approx, "numeral": hit.numeral,
-        "object": _object(seg, text, hit), "status": _status(context, hit.kind),
-        "context": context, "stage": _STAGES.get(str(record.get("part", "")), "unknown"),
-    }
+    row = (str(record["doc_id"]), int(record["unit_id"]), text[hit.start:hit.end], hit.start, hit.end,
+           _number(hit.value), _number(hit.value_high), hit.unit, hit.kind, hit.approx, hit.numeral,
+           _object(seg, text, hit), _status(context, hit.kind), context,
+           _STAGES.get(str(record.get("part", "")), "unknown"))
     if "para_no" in record:
-        row["para_no"] = int(record["para_no"])
+        row += (int(record["para_no"]),)
     if "start" in record:
-        row["raw_start"] = int(record["start"]) + hit.start
-        row["raw_end"] = int(record["start"]) + hit.end
+        row += (int(record["start"]) + hit.start, int(record["start"]) + hit.end)
     return row
 
 
-def _table(rows: list[dict], units: pd.DataFrame) -> pd.DataFrame:
+def _table(rows: list[tuple], units: pd.DataFrame) -> pd.DataFrame:
     schema = dict(TARGETS)
     if "para_no" in units.columns:
         schema["para_no"] = "int64"

@@ -49,6 +49,19 @@ def test_every_match_of_a_recogniser_holds_its_clue(sample_texts):
                 assert re.search(clue, m.group()), (name, m.group(), text)
 
 
+def test_recognisers_tried_at_start_characters_find_what_finditer_finds(sample_texts):
+    # A recogniser with start characters tries its pattern only there: right only if every
+    # match begins with one of them, and then the matches are finditer's.
+    patterns, recognisers = tg._patterns(), tg._recognisers()
+    assert set(tg._STARTS) <= set(patterns)
+    for name in tg._STARTS:
+        start = re.compile(tg._STARTS[name])
+        for text in sample_texts:
+            plain = [m.span() for m in patterns[name].finditer(text)]
+            assert [m.span() for m in recognisers[name].finditer(text)] == plain, (name, text)
+            assert all(start.match(text, s) for s, _ in plain), (name, text)
+
+
 def test_import_policytext_loads_no_stage_and_no_plotting_library():
     code = (
         "import sys, policytext as pt\n"

@@ -161,7 +161,8 @@ def test_a_year_named_as_a_period_is_a_duration(text):
                                   "第一个五年計划最后一年", "十几年来", "在今后若干年内", "建立一批零碳园区",
                                   "去年年底波及若干城市", "实现第一个百年奋斗目标", "如果不在今后几十年内",
                                   "按照五届人大四次会议的要求", "第一个五年的基本建设计划", "这是四十条纲要的中心",
-                                  "全国政协五次会议", "推进九年制义务教育", "我们要用百倍的努力"])
+                                  "全国政协五次会议", "推进九年制义务教育", "我们要用百倍的努力",
+                                  "带动上亿万农民增收", "超亿万元"])
 def test_vague_amounts_and_relative_time_are_not_quantities(text):
     assert targets(_units([text])).empty
 
