@@ -66,17 +66,17 @@ import bisect
 import hashlib
 import importlib.resources
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 import yaml
 
-from ._phrases import PhraseFinder
+from ._phrases import PhraseIndex
 from .errors import CodebookError, InputError
 from .labels import read_labels
 from .schemas import TAGS, require_columns
@@ -129,9 +129,6 @@ class Match(NamedTuple):
     term: str
     node: tuple[str, str]  # (theme, subtheme) with subtheme "" for the theme's own terms
     weight: float
-
-
-_EVIDENCE_ORDER = attrgetter("start", "end", "term", "node")
 
 
 @dataclass(frozen=True)
@@ -199,29 +196,9 @@ class Codebook:
             words: ``(word, start, end)`` spans of the segmented text; ``None`` lets every
                 term match anywhere (substring mode).
         """
-        hits = self._term_hits(text, words)
-        if self._pattern_screen is None or self._pattern_screen.search(text):
-            for key, pattern, weight in self._patterns:
-                for m in pattern.finditer(text):
-                    if m.end() > m.start():
-                        hits.setdefault(key, []).append(Match(m.start(), m.end(), m.group(0), key, weight))
-        found = []
-        for key, node_hits in hits.items():
-            found += _unblocked(node_hits, self._exclusions[key], text)
-        return sorted(_drop_nested(found), key=_EVIDENCE_ORDER)
-
-    def _term_hits(self, text: str,
-                   words: Sequence[tuple[str, int, int]] | None) -> dict[tuple[str, str], list[Match]]:
-        """Node key -> the term matches in ``text`` that respect the word boundaries of ``words``."""
-        bounds = _Bounds(words) if words is not None else None
-        finder, index = self._term_index
-        hits: dict[tuple[str, str], list[Match]] = {}
-        for start, phrase in finder.occurrences(text):
-            end = start + len(phrase)
-            for key, weight, word_mode in index[phrase]:
-                if not word_mode or bounds is None or bounds.allows(start, end):
-                    hits.setdefault(key, []).append(Match(start, end, phrase, key, weight))
-        return hits
+        keys = self._matcher.keys
+        return [Match(start, end, term, keys[rank], weight)
+                for start, end, term, rank, _, weight in self._matcher.hits(text, words)]
 
     def _nodes(self) -> Iterable[Theme]:
         for theme in self.themes:
@@ -254,19 +231,9 @@ class Codebook:
             return None
 
     @cached_property
-    def _exclusions(self) -> dict[tuple[str, str], tuple[str, ...]]:
-        """Node key -> its exclusion phrases."""
-        return {key: node.exclude for node, key in self._keyed_nodes}
-
-    @cached_property
-    def _term_index(self) -> tuple[PhraseFinder, dict[str, list[tuple[tuple[str, str], float, bool]]]]:
-        """A finder of the term texts, and term text -> [(node key, weight, word mode)]."""
-        index: dict[str, list[tuple[tuple[str, str], float, bool]]] = {}
-        for node, key in self._keyed_nodes:
-            for term in node.terms:
-                word_mode = not term.substring and self.default_mode == "word"
-                index.setdefault(term.text, []).append((key, term.weight, word_mode))
-        return PhraseFinder(index), index
+    def _matcher(self) -> _Matcher:
+        """The matching rules compiled (one automaton for term and exclusion phrases)."""
+        return _Matcher(self)
 
 
 # ---------------------------------------------------------------- loading and validation
@@ -448,54 +415,101 @@ def _check_duplicate_terms(themes: tuple[Theme, ...], path: Path) -> None:
 
 # ---------------------------------------------------------------- matching
 
-def _find_all(text: str, phrase: str) -> list[int]:
-    starts, i = [], text.find(phrase)
-    while i >= 0:
-        starts.append(i)
-        i = text.find(phrase, i + 1)
-    return starts
+# A hit is a tuple (start, end, term, rank, source, weight): ``rank`` is the position of the
+# node key (theme, subtheme) among the codebook's node keys sorted, so hits sort as the
+# evidence (start, end, term, node); ``source`` is 0 for a term and 1 + the pattern's number
+# for a pattern, so equal evidence keeps a fixed order (terms, then patterns in file order).
+_Hit = tuple[int, int, str, int, int, float]
 
 
-class _Bounds:
-    """Word spans of a segmented text, to test whether a span straddles a word boundary.
+class _Matcher:
+    """The matching rules of a codebook, compiled: one automaton for the term and exclusion
+    phrases, the patterns with a joined pre-screen.
 
-    The span lists are made on the first test: many texts have no word-mode term to test.
+    ``keys[rank]`` is the node key of a hit's rank.
     """
 
-    def __init__(self, words: Sequence[tuple[str, int, int]]):
-        self.words = words
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+    def __init__(self, cb: Codebook):
+        self.keys = tuple(sorted(key for _, key in cb._keyed_nodes))
+        rank = {key: i for i, key in enumerate(self.keys)}
+        # phrase -> ([(rank, weight, word mode)] of the nodes it is a term of, [ranks of the nodes it excludes])
+        phrases: dict[str, tuple[list, list]] = {}
+        for node, key in cb._keyed_nodes:
+            for term in node.terms:
+                word_mode = not term.substring and cb.default_mode == "word"
+                phrases.setdefault(term.text, ([], []))[0].append((rank[key], term.weight, word_mode))
+            for phrase in node.exclude:
+                phrases.setdefault(phrase, ([], []))[1].append(rank[key])
+        self.phrases = PhraseIndex({phrase: (phrase, len(phrase), tuple(terms), tuple(excluded))
+                                    for phrase, (terms, excluded) in phrases.items()})
+        self.patterns = tuple((rank[key], pattern, weight, source)
+                              for source, (key, pattern, weight) in enumerate(cb._patterns, start=1))
+        self.screen = cb._pattern_screen
 
-    def allows(self, start: int, end: int) -> bool:
-        """True when ``[start, end)`` lies inside one word or begins and ends on word boundaries."""
-        if not self.starts:
-            self.starts = list(map(itemgetter(1), self.words))
-            self.ends = list(map(itemgetter(2), self.words))
-        first = bisect.bisect_right(self.starts, start) - 1
-        last = bisect.bisect_right(self.starts, end - 1) - 1
-        if first < 0 or first == last:
-            return True
-        return self.starts[first] == start and self.ends[last] == end
+    def hits(self, text: str, words: Sequence[tuple[str, int, int]] | None) -> list[_Hit]:
+        """The surviving matches in ``text``, sorted (see :meth:`Codebook.matches`)."""
+        hits: list[_Hit] = []
+        blocked: dict[int, list[tuple[int, int]]] = {}
+        for last, (phrase, size, terms, excluded) in self.phrases.ends(text):
+            end = last + 1
+            start = end - size
+            for rank, weight, word_mode in terms:
+                if not word_mode or words is None or _allows(words, start, end):
+                    hits.append((start, end, phrase, rank, 0, weight))
+            for rank in excluded:
+                blocked.setdefault(rank, []).append((start, end))
+        if self.patterns and (self.screen is None or self.screen.search(text)):
+            for rank, pattern, weight, source in self.patterns:
+                for m in pattern.finditer(text):
+                    start, end = m.span()
+                    if end > start:
+                        hits.append((start, end, m.group(0), rank, source, weight))
+        if blocked:
+            hits = [hit for hit in hits if hit[3] not in blocked or not _inside(hit, blocked[hit[3]])]
+        if len(hits) > 1:
+            hits.sort()
+            return _drop_nested(hits)
+        return hits
 
 
-def _unblocked(matches: list[Match], exclude: Sequence[str], text: str) -> list[Match]:
-    """The matches not lying inside an occurrence in ``text`` of one of the ``exclude`` phrases."""
-    if not exclude:
-        return matches
-    blocked = [(s, s + len(p)) for p in exclude for s in _find_all(text, p)]
-    if not blocked:
-        return matches
-    return [m for m in matches if not any(s <= m.start and m.end <= e for s, e in blocked)]
+_START = itemgetter(1)
 
 
-def _drop_nested(matches: list[Match]) -> list[Match]:
-    """Drop matches lying strictly inside a longer match (of any theme)."""
-    if len(matches) < 2:
-        return matches
-    spans = {(m.start, m.end) for m in matches}
-    nested = {(s, e) for s, e in spans for s2, e2 in spans if s2 <= s and e <= e2 and e2 - s2 > e - s}
-    return [m for m in matches if (m.start, m.end) not in nested] if nested else matches
+def _allows(words: Sequence[tuple[str, int, int]], start: int, end: int) -> bool:
+    """True when ``[start, end)`` lies inside one of the ``(word, start, end)`` spans ``words``
+    (sorted) or begins and ends on word boundaries."""
+    first = bisect.bisect_right(words, start, key=_START) - 1
+    last = bisect.bisect_right(words, end - 1, key=_START) - 1
+    if first < 0 or first == last:
+        return True
+    return words[first][1] == start and words[last][2] == end
+
+
+def _inside(hit: _Hit, spans: list[tuple[int, int]]) -> bool:
+    """True when ``hit`` lies inside one of ``spans``."""
+    return any(start <= hit[0] and hit[1] <= end for start, end in spans)
+
+
+def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
+    """Drop the hits lying strictly inside a longer hit (of any theme); ``hits`` sorted.
+
+    A span is inside a longer one when one starting earlier ends at or after its end, or
+    one starting with it ends after its end.
+    """
+    widest = {hit[0]: hit[1] for hit in hits}  # start -> the largest end (hits are sorted)
+    kept = []
+    reach = previous_end = -1  # reach: the largest end of the hits starting before this one
+    current = None
+    for hit in hits:
+        start, end = hit[0], hit[1]
+        if start != current:
+            current = start
+            if previous_end > reach:
+                reach = previous_end
+        previous_end = end
+        if end > reach and end == widest[start]:
+            kept.append(hit)
+    return kept
 
 
 # ---------------------------------------------------------------- the tags table
@@ -504,12 +518,17 @@ def _load(codebook: str | Path | Codebook) -> Codebook:
     return codebook if isinstance(codebook, Codebook) else Codebook.load(codebook)
 
 
-def _spans(segmenter, text: str) -> list[tuple[str, int, int]]:
-    """``(word, start, end)`` of ``segmenter`` on ``text`` (from ``cut_spans`` or from ``cut``)."""
+def _span_cutter(segmenter) -> Callable[[str], Iterable[tuple[str, int, int]]]:
+    """A function giving the ``(word, start, end)`` spans of ``segmenter`` on a text."""
     if hasattr(segmenter, "cut_spans"):
-        return list(segmenter.cut_spans(text))
+        return segmenter.cut_spans
+    return lambda text: _spans_of_words(segmenter.cut(text), text)
+
+
+def _spans_of_words(words: Iterable[str], text: str) -> list[tuple[str, int, int]]:
+    """``(word, start, end)`` of consecutive ``words`` of ``text``."""
     spans, pos = [], 0
-    for word in segmenter.cut(text):
+    for word in words:
         start = text.find(word, pos)
         if start < 0:
             raise InputError(f"<segmenter>: word {word!r} is not in the text {text[:30]!r}")
@@ -547,27 +566,52 @@ def themes(units: pd.DataFrame, *, codebook: str | Path | Codebook = "five_in_on
     """
     require_columns(units, ("doc_id", "unit_id", "text"), "units", "themes")
     cb = _load(codebook)
-    seg = segmenter if segmenter is not None else default_segmenter()
+    cut = _span_cutter(segmenter if segmenter is not None else default_segmenter())
     threshold = cb.min_score if min_score is None else min_score
-    order = {key: i for i, key in enumerate(_node_keys(cb))}
+    nodes = _node_keys(cb)
+    hits_of = cb._matcher.hits
+    # rank of a hit's node -> positions in ``nodes`` it counts for: its theme's (for a subtheme), its own
+    order = {key: i for i, key in enumerate(nodes)}
+    counts_for = [(order[(key[0], "")], order[key]) if key[1] else (order[key],) for key in cb._matcher.keys]
     rows = []
     for doc_id, unit_id, text in zip(units["doc_id"].tolist(), units["unit_id"].tolist(), units["text"].tolist()):
-        by_node: dict[tuple[str, str], list[Match]] = {}
-        for m in cb.matches(text, _spans(seg, text)):
-            by_node.setdefault(m.node, []).append(m)
-            if m.node[1]:
-                by_node.setdefault((m.node[0], ""), []).append(m)
-        for key in sorted(by_node, key=order.__getitem__):
-            found = by_node[key]
-            score = sum({m.term: m.weight for m in found}.values())
-            if score >= threshold:
-                evidence = ";".join(f"{m.term}:{m.start}-{m.end}" for m in found)
-                rows.append((str(doc_id), int(unit_id), cb.id, key[0], key[1], score, evidence))
-    tags = pd.DataFrame(rows, columns=list(TAGS)).astype(TAGS)
+        words = cut(text)  # looked up by position: a list
+        hits = hits_of(text, words if type(words) is list else list(words))
+        if hits:
+            rows += [(str(doc_id), int(unit_id), position, score, evidence)
+                     for position, score, evidence in _node_tags(hits, counts_for) if score >= threshold]
+    doc_ids, unit_ids, positions, scores, evidences = zip(*rows) if rows else ((),) * 5
+    tags = pd.DataFrame({"doc_id": doc_ids, "unit_id": unit_ids, "codebook": cb.id,
+                         "theme": [nodes[i][0] for i in positions], "subtheme": [nodes[i][1] for i in positions],
+                         "score": scores, "evidence": evidences}, columns=list(TAGS)).astype(TAGS)
     tags = tags.sort_values(["doc_id", "unit_id"], kind="mergesort").reset_index(drop=True)
     tags.attrs["codebook"] = cb.label
-    tags.attrs["themes"] = [f"{t}/{s}" if s else t for t, s in order]
+    tags.attrs["themes"] = [f"{t}/{s}" if s else t for t, s in nodes]
     return tags
+
+
+def _node_tags(hits: list[_Hit], counts_for: Sequence[tuple[int, ...]]) -> list[tuple[int, float, str]]:
+    """``(node position, score, evidence)`` of each node the sorted ``hits`` of a unit count for, by position.
+
+    ``counts_for[rank]``: the positions a hit of that rank counts for, ascending. The score
+    sums the weights of the distinct terms (the last hit's weight of a term counts).
+    """
+    if len(hits) == 1:  # the commonest case: score = sum([weight]) = weight
+        start, end, term, rank, _, weight = hits[0]
+        evidence = f"{term}:{start}-{end}"
+        return [(position, weight, evidence) for position in counts_for[rank]]
+    by_node: dict[int, list[tuple[str, float, str]]] = {}
+    for start, end, term, rank, _, weight in hits:
+        item = (term, weight, f"{term}:{start}-{end}")
+        for position in counts_for[rank]:
+            found = by_node.get(position)
+            if found is None:
+                by_node[position] = [item]
+            else:
+                found.append(item)
+    return [(position, sum({term: weight for term, weight, _ in found}.values()),
+             ";".join([evidence for _, _, evidence in found]))
+            for position, found in sorted(by_node.items())]
 
 
 def _node_keys(cb: Codebook) -> list[tuple[str, str]]:
