@@ -46,13 +46,22 @@ _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$")
 # A comma counts as a thousands separator only before exactly three digits.
 _NUMBER_RUN = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]+)(?:[.．][0-9０-９]+)?[%％]?")
 _NUMBER = re.compile(r"^[0-9０-９.,%．]+$")
+_DIGIT = re.compile("[0-9０-９]")
 # jieba 0.42.1's re_han_default class: runs of these characters are cut with the dictionary.
 _HAN = "\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-"
-# One pass over the text: a number run, a dictionary block (digits always start a number
-# run, so blocks hold none), or \r\n. jieba makes every other character a word by itself.
-_PIECE = re.compile(f"({_NUMBER_RUN.pattern})|([{_HAN.replace('0-9', '')}]+)|\r\n")
-_ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng: runs of such one-character words are joined
+# A dictionary block: a run of jieba's characters but digits, which always start a number run.
+_BLOCK_CHARS = _HAN.replace("0-9", "")
+_BLOCK = re.compile(f"[{_BLOCK_CHARS}]+")
+# Characters outside blocks, replaced by _SEPARATOR before the words are looked up. jieba
+# makes each a word by itself, except number runs and \r\n.
+_OUTSIDE = re.compile(f"[^{_BLOCK_CHARS}]")
+_SEPARATOR = "\x00"
+_CRLF = re.compile("\r\n")
+# jieba's re_eng ([a-zA-Z0-9]) without the digits, which blocks lack: runs of such
+# one-character words are joined.
+_LETTER = re.compile("[a-zA-Z]")
 _LATIN = re.compile(r"^[A-Za-zＡ-Ｚａ-ｚ]+$")
+_SPACE = re.compile(r"\s")
 
 
 class Token(NamedTuple):
@@ -218,97 +227,106 @@ class _WordGraph:
     """jieba's HMM-off segmentation, fast: ``spans(text)`` returns the ``(word, start, end)``
     triples of the number runs plus ``tokenizer.tokenize(chunk, HMM=False)`` between them.
 
-    jieba cuts each block (a run of ``_HAN`` characters) by finding every dictionary word
+    jieba cuts each block (a run of ``_BLOCK`` characters) by finding every dictionary word
     (frequency > 0) that starts at each position, then choosing from the right end the
     route of highest summed ``log(freq) - log(total)``, ties going to the longer word; a
     position where no word starts is a one-character word of frequency 1. Here an
-    Aho–Corasick automaton holds every word reversed: one pass over the reversed block
-    yields the words by start position, right to left, as the route needs them. Scores are
-    the same float operations in the same order as jieba's, so ties fall the same way.
+    Aho–Corasick automaton holds every word that can occur in a block, reversed, plus each
+    block character that is no word as an "unknown" word. One pass over the reversed text,
+    every character outside blocks replaced by a separator that no word holds, yields the
+    words by start position, right to left, longest first at each position, as the route
+    needs them; the route score at a separator is 0.0, the score of a block's end. (Words
+    found in a number run's ``.`` or ``%`` are never read.) Scores are the same float
+    operations in the same order as jieba's, so ties fall the same way.
 
-    Args (see :meth:`tables`): automaton (reversed word -> ``(length, log-probability)``),
-    the log-probability of an unknown character.
+    Args (see :meth:`tables`): the automaton, reversed word -> ``(length, log-probability,
+    score when first at its position)``: the two are equal, except for an unknown
+    character, which counts (with jieba's log-probability of an unknown character) only
+    where no word starts.
     """
 
-    FORMAT = 2  # bump when tables() changes: it names the cache file
+    FORMAT = 4  # bump when tables() changes: it names the cache file
 
-    def __init__(self, automaton, unknown: float):
-        self.automaton, self.unknown = automaton, unknown
+    def __init__(self, automaton):
+        self.automaton = automaton
 
     @staticmethod
     def tables(tokenizer) -> tuple:
-        """``(automaton, unknown)`` from a jieba tokenizer's ``FREQ`` and ``total``."""
+        """``(automaton,)`` from a jieba tokenizer's ``FREQ`` and ``total``."""
         import ahocorasick
 
         logtotal = math.log(tokenizer.total)
         # pyahocorasick searches a node's children in insertion order: frequent words first.
-        words = sorted(((w, f) for w, f in tokenizer.FREQ.items() if f), key=lambda wf: -wf[1])
+        words = sorted(((w, f) for w, f in tokenizer.FREQ.items() if f and _BLOCK.fullmatch(w)),
+                       key=lambda wf: -wf[1])
         automaton, values = ahocorasick.Automaton(), {}
+        # The separator is the root's first child: found at once. This word never occurs.
+        automaton.add_word(_SEPARATOR + "\x01", None)
         for word, freq in words:
             value = values.get((len(word), freq))
             if value is None:
-                value = values[len(word), freq] = (len(word), math.log(freq) - logtotal)
+                logp = math.log(freq) - logtotal
+                value = values[len(word), freq] = (len(word), logp, logp)
             automaton.add_word(word[::-1], value)
+        unknown = (1, -math.inf, 0.0 - logtotal)
+        for char in map(chr, [*range(128), *range(0x4E00, 0x9FD6)]):
+            if _BLOCK.fullmatch(char) and not tokenizer.FREQ.get(char):
+                automaton.add_word(char, unknown)
         automaton.make_automaton()
-        return automaton, 0.0 - logtotal
+        return (automaton,)
 
     def spans(self, text: str) -> list[tuple[str, int, int]]:
         """``(word, start, end)`` for all of ``text``."""
-        out, done = [], 0
-        for piece in _PIECE.finditer(text):
-            start, end = piece.span()
-            if start > done:
-                out.extend(zip(text[done:start], range(done, start), range(done + 1, start + 1)))
-            block = piece.group(2)
-            if block:
-                self._cut_block(block, start, out)
-            else:
-                out.append((piece.group(), start, end))
-            done = end
-        n = len(text)
-        out.extend(zip(text[done:], range(done, n), range(done + 1, n + 1)))
-        return out
+        length = self._lengths(_OUTSIDE.sub(_SEPARATOR, text)[::-1])
+        length.reverse()  # length[i]: the length of the word that starts at text[i]
+        if _DIGIT.search(text):  # every number run starts with one
+            for number in _NUMBER_RUN.finditer(text):
+                start, end = number.span()
+                length[start] = end - start
+        if "\r\n" in text:
+            for crlf in _CRLF.finditer(text):
+                length[crlf.start()] = 2
+        return _words(text, length)
 
-    def _cut_block(self, block: str, offset: int, out: list) -> None:
-        # score[j] / length[j]: best route from the character j places from the block's end,
-        # and the length of its first word; score[-1] is the block's end (0.0).
-        n = len(block)
-        score, length = [-math.inf] * n + [0.0], [0] * n
-        for j, (size, logp) in self.automaton.iter(block[::-1]):
-            value, best = logp + score[j - size], score[j]
-            if value > best or (value == best and size > length[j]):
-                score[j], length[j] = value, size
-        if 0 in length:  # some position starts no word: redo, with jieba's unknown character there
-            score, length, last = [-math.inf] * n + [0.0], [0] * n, -1
-            for j, (size, logp) in self.automaton.iter(block[::-1]):
-                for k in range(last + 1, j):
-                    score[k], length[k] = self.unknown + score[k - 1], 1
-                last = j
-                value, best = logp + score[j - size], score[j]
-                if value > best or (value == best and size > length[j]):
-                    score[j], length[j] = value, size
-            for k in range(last + 1, n):
-                score[k], length[k] = self.unknown + score[k - 1], 1
-        length.reverse()
-        x, joined = 0, -1
-        if not _ENG.search(block):
-            while x < n:
-                y = x + length[x]
-                out.append((block[x:y], offset + x, offset + y))
-                x = y
-            return
-        while x < n:  # join runs of one-character ASCII words, as jieba does
-            y = x + length[x]
-            if y - x == 1 and _ENG.match(block, x):
-                joined = x if joined < 0 else joined
+    def _lengths(self, scan: str) -> list[int]:
+        """The length of the first word of the best route from each block position of
+        ``scan`` (a reversed text, ``_SEPARATOR`` outside blocks) to the block's start."""
+        # score[j]: the best route's score from j to its block's start (0.0 outside blocks).
+        score, length, last = [0.0] * (len(scan) + 1), [1] * len(scan), -1
+        for j, (size, logp, first) in self.automaton.iter(scan):
+            if j != last:  # the longest word ending at j comes first: it wins ties
+                score[j], length[j], last = first + score[j - size], size, j
             else:
-                if joined >= 0:
-                    out.append((block[joined:x], offset + joined, offset + x))
-                    joined = -1
-                out.append((block[x:y], offset + x, offset + y))
+                value = logp + score[j - size]
+                if value > score[j]:
+                    score[j], length[j] = value, size
+        return length
+
+
+def _words(text: str, length: list[int]) -> list[tuple[str, int, int]]:
+    """``(word, start, end)`` along ``text``, word by word, ``length[i]`` the length of the
+    word that starts at ``i``; runs of one-letter words are joined, as jieba does."""
+    out, x, n = [], 0, len(text)
+    if not _LETTER.search(text):
+        while x < n:
+            y = x + length[x]
+            out.append((text[x:y], x, y))
             x = y
-        if joined >= 0:
-            out.append((block[joined:], offset + joined, offset + n))
+        return out
+    joined = -1
+    while x < n:
+        y = x + length[x]
+        if y - x == 1 and _LETTER.match(text, x):
+            joined = x if joined < 0 else joined
+        else:
+            if joined >= 0:
+                out.append((text[joined:x], joined, x))
+                joined = -1
+            out.append((text[x:y], x, y))
+        x = y
+    if joined >= 0:
+        out.append((text[joined:], joined, n))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -350,7 +368,9 @@ def tokens(units: pd.DataFrame, segmenter: Segmenter | None = None, *, pos: bool
     offsets = units["start"].tolist() if "start" in units.columns else [0] * len(units)
     found, counts = [], []  # the kept tokens of all units, and how many each unit has
     for text in units["text"].tolist():
-        kept = [tok for tok in (seg.tag(text) if pos else seg.cut_spans(text)) if not tok[0].isspace()]
+        kept = seg.tag(text) if pos else seg.cut_spans(text)
+        if _SPACE.search(text):  # \s is str.isspace: only then can a token be whitespace
+            kept = [tok for tok in kept if not tok[0].isspace()]
         found += kept
         counts.append(len(kept))
     if not found:
@@ -369,19 +389,22 @@ def _token_columns(units: pd.DataFrame, found: list, counts: list[int], offsets:
     distinct word is tested for being a stopword once.
     """
     words = [tok[0] for tok in found]
-    starts, ends = map(itemgetter(-2), found), map(itemgetter(-1), found)
+    word = pd.array(words, dtype=TOKENS["word"])
+    codes, distinct = pd.factorize(word)  # each token's index in the distinct words
+    starts = np.fromiter(map(itemgetter(-2), found), dtype="int64", count=len(words))
+    ends = starts + pd.Series(word).str.len().to_numpy()  # text[start:end] == word
     owner = np.repeat(np.arange(len(counts)), counts)  # the unit of each token
     first = np.cumsum(counts) - counts  # index of each unit's first token
-    stops = {word: seg.is_stop(word) for word in set(words)}
+    no_tags = pd.array([""], dtype=TOKENS["tag"]).take(np.zeros(len(words), dtype=np.intp))
     return pd.DataFrame({
         "doc_id": units["doc_id"].astype(TOKENS["doc_id"]).array.take(owner),
         "unit_id": units["unit_id"].to_numpy()[owner],
         "pos_in_unit": np.arange(len(owner)) - first[owner],
-        "word": pd.array(words, dtype=TOKENS["word"]),
-        "tag": pd.array([tok[1] for tok in found] if pos else [""] * len(words), dtype=TOKENS["tag"]),
-        "is_stop": np.fromiter(map(stops.__getitem__, words), dtype=bool, count=len(words)),
-        "start": np.fromiter(starts, dtype="int64", count=len(words)) + offsets[owner],
-        "end": np.fromiter(ends, dtype="int64", count=len(words)) + offsets[owner],
+        "word": word,
+        "tag": pd.array([tok[1] for tok in found], dtype=TOKENS["tag"]) if pos else no_tags,
+        "is_stop": np.array([seg.is_stop(w) for w in distinct], dtype=bool)[codes],
+        "start": starts + offsets[owner],
+        "end": ends + offsets[owner],
     }).astype(TOKENS)
 
 
