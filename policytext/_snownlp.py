@@ -24,8 +24,9 @@ batch of runs is turned into character ids with numpy, and the bigram and
 trigram values of all its positions are found with ``searchsorted``; the
 Viterbi search runs on all distinct runs of a call at once, one character
 position per numpy step (runs on the last axis), with back-pointers;
-segmented runs and per-word log-frequencies are cached; the model files are
-read once per process, on first use.
+segmented runs and per-word log-frequencies are cached; the Bayes sums of all
+texts of a call are added up together, one word position per numpy step; the
+model files are read once per process, on first use.
 
 Exactness: every log-probability is computed by ``math.log`` on the same
 floating-point expression, in the same order, as ``log_prob`` (numpy only
@@ -53,10 +54,9 @@ import marshal
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from functools import lru_cache, reduce
+from functools import lru_cache
 from itertools import accumulate, chain
 from math import exp, log
-from operator import add, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -177,10 +177,12 @@ class _Ngrams(NamedTuple):
         k = np.empty(len(codes), dtype=np.intp)
         by_code = np.argsort(codes)
         k[by_code] = np.searchsorted(self.keys, codes[by_code])  # sorted queries: about 3x faster
+        hit = np.flatnonzero(self.keys[k] == codes)  # codes with entries
+        k = k[hit]
         first = self.starts[k]
-        sizes = np.where(self.keys[k] == codes, self.starts[k + 1] - first, 0)
-        at = np.repeat(np.arange(len(codes)), sizes)
-        # Entry j of code i is output row offset_i + j and table entry first_i + j.
+        sizes = self.starts[k + 1] - first
+        at = np.repeat(hit, sizes)
+        # Entry j of hit i is output row offset_i + j and table entry first_i + j.
         entry = np.arange(len(at)) + np.repeat(first + sizes - np.cumsum(sizes), sizes)
         return at, self.slots[entry], self.values[entry]
 
@@ -489,12 +491,14 @@ def _candidates(states: np.ndarray, lp: np.ndarray, runs: np.ndarray, slots: np.
 
 
 def _best_previous(cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Best score over t1 of each new state (t2, t3) and the first t1 reaching it, as snownlp keeps it."""
-    best, back = cand[0], np.zeros(cand.shape[1:], dtype=np.int64)
-    for t1 in range(1, 4):
-        better = cand[t1] > best
-        best = np.where(better, cand[t1], best)
-        back[better] = t1
+    """Best score over t1 of each new state (t2, t3) and the first t1 reaching it, as snownlp keeps it.
+
+    snownlp's strict ``>`` keeps the first t1 of the maximum; scores are never NaN or -0.0
+    (sums of logs of probabilities), so the maximum is one well-defined float.
+    """
+    best = np.maximum.reduce(cand, axis=0)
+    other = cand[:3] != best  # t1 = 0, 1, 2 does not reach the best
+    back = other[0] * (other[1] * (other[2] + np.int8(1)) + np.int8(1))  # first t1 that does
     return best, back
 
 
@@ -546,17 +550,20 @@ def _batches(runs: list[str], max_chars: int) -> Iterator[list[str]]:
 def _words(runs: list[str], tags: np.ndarray) -> list[list[str]]:
     """Join characters into words as ``snownlp.seg.seg.Seg.seg`` does (b/m/e/s).
 
-    A word starts at a run's start, at a b or s tag and after an e tag.
+    A word starts at a run's start, at a b or s tag and after an e tag. The runs are
+    joined with U+0001 between them and U+0000 between words inside them (runs hold
+    CJK characters only), then split at those, which is faster than slicing each word.
     """
-    starts = np.cumsum([0] + [len(run) for run in runs])
+    run_starts = np.cumsum([len(run) for run in runs])[:-1]  # after the first
     cut = (tags == _B) | (tags == _S)
     cut[1:] |= tags[:-1] == _E
-    cut[starts[:-1]] = True
-    bounds = np.flatnonzero(cut).tolist()
-    text = "".join(runs)
-    words = [text[i:j] for i, j in zip(bounds, bounds[1:] + [len(text)])]
-    firsts = np.searchsorted(bounds, starts).tolist()  # index of each run's first word
-    return [words[i:j] for i, j in zip(firsts, firsts[1:])]
+    cut[0] = False
+    cut[run_starts] = False
+    inside = np.flatnonzero(cut)
+    points = np.frombuffer("".join(runs).encode("utf-32-le"), dtype=np.uint32)
+    marks = np.repeat(np.array([0, 1], dtype=np.uint32), [len(inside), len(run_starts)])
+    text = np.insert(points, np.concatenate([inside, run_starts]), marks).tobytes().decode("utf-32-le")
+    return [run.split("\x00") for run in text.split("\x01")]
 
 
 class _SentimentModel:
@@ -575,45 +582,68 @@ class _SentimentModel:
         self.priors = tuple(log(s) - log(bayes["total"]) for s in self.sums)
         self.segmenter = segmenter
         self.stop = stop
-        self._word_logs: dict[str, tuple[float, ...]] = {}
+        # word -> its row of per-class logs in _table (row 0: zeros, for stopwords), kept across calls
+        self._rows: dict[str, int] = {}
+        self._table = np.zeros((1, len(self.classes)))
 
     def sentiments(self, texts: list[str]) -> list[float]:
         """Return ``SnowNLP(text).sentiments`` for each text."""
         pieces = [_ZH_RUN.split(text) for text in texts]
         # Odd pieces of re_zh.split are the CJK runs (snownlp tests re_zh.match).
         words = self.segmenter.segment(run for split in pieces for run in split[1::2])
-        return [self._classify(self._handle(split, words)) for split in pieces]
+        # Other pieces: snownlp strips a piece, skips it if empty, else splits it, as split alone does.
+        words.update((piece, piece.split()) for piece in set(chain.from_iterable(pieces)).difference(words))
+        return self._classify([list(chain.from_iterable(map(words.__getitem__, split))) for split in pieces])
 
-    def _handle(self, pieces: list[str], words: dict[str, list[str]]) -> list[str]:
-        """``Sentiment.handle``: words of ``snownlp.seg.seg``, stopwords dropped."""
-        found: list[str] = []
-        for i, piece in enumerate(pieces):
-            piece = piece.strip()
-            if not piece:
-                continue
-            found += words[piece] if i % 2 else piece.split()
-        stop = self.stop
-        return [w for w in found if w not in stop]
+    def _classify(self, texts: list[list[str]]) -> list[float]:
+        """``Sentiment.handle``'s stopwords dropped, ``Bayes.classify``, then ``Sentiment.classify``'s
+        pos/neg flip, for the words of each text."""
+        return [self._probability(sums) for sums in self._class_sums(texts).T.tolist()]
 
-    def _logs(self, word: str) -> tuple[float, ...]:
-        """``log(self.d[k].freq(word))`` for every class k (add-one counts)."""
-        logs = self._word_logs.get(word)
-        if logs is None:
-            logs = tuple(
-                log(float(counts.get(word, none)) / total)
-                for counts, total, none in zip(self.counts, self.sums, self.nones)
-            )
-            if len(self._word_logs) >= _MAX_CACHED:
-                self._word_logs.clear()
-            self._word_logs[word] = logs
-        return logs
+    def _class_sums(self, texts: list[list[str]]) -> np.ndarray:
+        """Each class's prior plus the logs of the words of each text ``(classes, texts)``.
 
-    def _classify(self, words: list[str]) -> float:
-        """``Bayes.classify`` then ``Sentiment.classify``'s pos/neg flip."""
-        cached = self._word_logs.get
-        rows = [cached(word) or self._logs(word) for word in words]
-        # Bayes.classify adds each class's word logs to its prior one by one, in text order.
-        tmp = [reduce(add, map(itemgetter(k), rows), prior) for k, prior in enumerate(self.priors)]
+        ``Bayes.classify`` adds the word logs to the prior one by one, in text order; here
+        word ``i`` of every text that has one is added in one numpy step (texts longest
+        first, so those still going are a prefix), each sum in the same order. A stopword,
+        which snownlp drops, adds 0.0, which leaves a sum as it is (sums of logs are never -0.0).
+        """
+        words = list(chain.from_iterable(texts))
+        rows = self._rows_of(words)
+        lengths = np.array([len(text) for text in texts], dtype=np.intp)
+        by_length = np.argsort(-lengths, kind="stable")
+        starts = (np.cumsum(lengths) - lengths)[by_length]
+        active = np.cumsum(np.bincount(lengths, minlength=1)[::-1])[::-1][1:].tolist()  # texts longer than i
+        values = self._table.T[:, rows]
+        sums = np.empty((len(self.classes), len(texts)))
+        sums[:, :] = np.array(self.priors)[:, None]
+        for i, n in enumerate(active):
+            sums[:, :n] += values[:, starts[:n] + i]
+        out = np.empty_like(sums)
+        out[:, by_length] = sums
+        return out
+
+    def _rows_of(self, words: list[str]) -> np.ndarray:
+        """The row of each word in ``self._table``: its ``log(self.d[k].freq(word))`` for every
+        class k (add-one counts); row 0 (zeros) for stopwords."""
+        rows = self._rows
+        if len(rows) > _MAX_CACHED:
+            rows.clear()
+            self._table = self._table[:1]
+        logs = []
+        for word in set(words).difference(rows):
+            if word in self.stop:
+                rows[word] = 0
+            else:
+                rows[word] = len(self._table) + len(logs)
+                logs.append([log(float(counts.get(word, none)) / total)
+                             for counts, total, none in zip(self.counts, self.sums, self.nones)])
+        if logs:
+            self._table = np.concatenate([self._table, np.array(logs, dtype=np.float64)])
+        return np.fromiter(map(rows.__getitem__, words), dtype=np.intp, count=len(words))
+
+    def _probability(self, tmp: list[float]) -> float:
+        """``Bayes.classify``'s probability of the best class from the class sums, flipped if not ``pos``."""
         ret, prob = 0, 0
         for k, name in enumerate(self.classes):
             now = 0

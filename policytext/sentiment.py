@@ -29,7 +29,8 @@ import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -54,9 +55,11 @@ MODEL_FILE = "tone_model.json"
 CATEGORIES = ("achievement", "problem", "directive", "negation", "still", "past", "future")
 PARTS = ("review", "plan", "other")
 _TONE_CATEGORIES = ("achievement", "problem", "directive")
-_PART_CATEGORIES = frozenset({*_TONE_CATEGORIES, "past", "future"})  # categories crossed with the part
+# Categories crossed with the part, sorted, with the names of their ``cat=`` features.
+_PART_CATEGORIES = tuple((c, f"cat={c}") for c in sorted({*_TONE_CATEGORIES, "past", "future"}))
 _WORD, _BIGRAM = "w=", "b="  # name prefixes of the word unigram and bigram features
 _PUNCT = frozenset("，。；：！？、,.;:!?…—（）()《》“”\"'‘’ \t")
+_PAIRED = frozenset({"achievement", "problem"})  # the second cue of every pair feature
 _NEGATION_REACH = 2  # tokens between a negation cue and the achievement cue it negates
 _MAX_MEMO = 200_000  # tokens whose inner cues a lexicon remembers (then it starts afresh)
 
@@ -71,6 +74,12 @@ class Cue:
     cue: str
     category: str
     weight: float
+
+    @cached_property
+    def _names(self) -> tuple[str, str, str]:
+        """Its names: features ``cat=…`` (weights summed per category) and ``cue=…/…``, and
+        its :func:`evidence` ``cue:category``."""
+        return f"cat={self.category}", f"cue={self.cue}/{self.category}", f"{self.cue}:{self.category}"
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,7 @@ def _lexicon_row(path: Path, number: int, row: list[str]) -> Cue:
 # ---------------------------------------------------------------- features
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Match:
     """A lexicon cue found in a token list.
 
@@ -166,6 +175,11 @@ class Match:
     end: int
     clause: int
 
+    def __init__(self, cue: Cue, first: int, last: int, start: int, end: int, clause: int) -> None:
+        # The fields are set once, straight into the instance dict: a frozen dataclass's own
+        # __init__ calls object.__setattr__ per field, and tone() makes one Match per cue found.
+        vars(self).update(cue=cue, first=first, last=last, start=start, end=end, clause=clause)
+
 
 def cue_matches(tokens: Sequence[str], lexicon: ToneLexicon) -> list[Match]:
     """Lexicon cues in ``tokens``, in text order.
@@ -179,13 +193,18 @@ def cue_matches(tokens: Sequence[str], lexicon: ToneLexicon) -> list[Match]:
         >>> [(m.cue.cue, m.cue.category) for m in cue_matches(["尚未", "完成"], tone_lexicon())]
         [('尚未', 'negation'), ('完成', 'achievement')]
     """
-    clauses = list(accumulate([tok in _PUNCT or not tok.strip() for tok in tokens], initial=0))[1:]
     offsets = list(accumulate(map(len, tokens), initial=0))
-    found = []
+    found = []  # (start, end, first token, last token, cue)
     prefixes, cues_of = lexicon._prefixes, lexicon.cues
+    inside = lexicon._inside_memo
     for first, token in enumerate(tokens):
         if len(token) > 2:
-            found.extend(_inside_token(token, first, offsets[first], clauses[first], lexicon))
+            spans = inside.get(token)
+            if spans is None:
+                spans = _inside_token(token, lexicon)
+            if spans:
+                at = offsets[first]
+                found += [(at + i, at + j, first, first, cue) for i, j, cue in spans]
         if token not in prefixes:
             continue
         text = ""
@@ -195,21 +214,23 @@ def cue_matches(tokens: Sequence[str], lexicon: ToneLexicon) -> list[Match]:
                 break
             cues = cues_of.get(text)
             if cues:
-                found.extend(Match(cue, first, last, offsets[first], offsets[last + 1], clauses[first])
-                             for cue in cues)
-    return sorted(found, key=lambda m: (m.start, m.end))
+                found += [(offsets[first], offsets[last + 1], first, last, cue) for cue in cues]
+    if not found:
+        return []
+    found.sort(key=itemgetter(0, 1))  # stable: cues of one span stay in the lexicon's order
+    # Separators up to and including each token: clauses[first + 1] is the clause of token first.
+    clauses = list(accumulate([tok in _PUNCT or not tok.strip() for tok in tokens], initial=0))
+    return [Match(cue, first, last, start, end, clauses[first + 1]) for start, end, first, last, cue in found]
 
 
-def _inside_token(token: str, index: int, offset: int, clause: int,
-                  lexicon: ToneLexicon) -> list[Match]:
-    """Cues of 2+ characters standing strictly inside ``token`` (not the whole token)."""
+def _inside_token(token: str, lexicon: ToneLexicon) -> tuple[tuple[int, int, Cue], ...]:
+    """``(start, end, cue)`` of the cues of 2+ characters strictly inside ``token``, remembered
+    in ``lexicon._inside_memo``."""
     memo = lexicon._inside_memo
-    spans = memo.get(token)
-    if spans is None:
-        if len(memo) >= _MAX_MEMO:
-            memo.clear()
-        spans = memo[token] = tuple(_cues_inside(token, lexicon))
-    return [Match(cue, index, index, offset + i, offset + j, clause) for i, j, cue in spans]
+    if len(memo) >= _MAX_MEMO:
+        memo.clear()
+    spans = memo[token] = tuple(_cues_inside(token, lexicon))
+    return spans
 
 
 def _cues_inside(token: str, lexicon: ToneLexicon) -> Iterator[tuple[int, int, Cue]]:
@@ -272,13 +293,15 @@ def _cue_features(tokens: Sequence[str], part: str, matches: list[Match],
     feats: dict[str, float] = {f"part={part}": 1.0}
     if matches:
         for m in matches:
-            key = f"cat={m.cue.category}"
-            feats[key] = feats.get(key, 0.0) + m.cue.weight
-            feats[f"cue={m.cue.cue}/{m.cue.category}"] = 1.0
-        for category in sorted({m.cue.category for m in matches} & _PART_CATEGORIES):
-            feats[f"part={part}&cat={category}"] = 1.0
+            category, name, _ = m.cue._names
+            feats[category] = feats.get(category, 0.0) + m.cue.weight
+            feats[name] = 1.0
+        for category, matched in _PART_CATEGORIES:
+            if matched in feats:
+                feats[f"part={part}&cat={category}"] = 1.0
         feats.update(_interactions(matches, tokens))
-    if any(map(str.isdigit, "".join(words))):
+    joined = "".join(words)
+    if not joined.isalpha() and any(map(str.isdigit, joined)):  # letters are no digits
         feats["has_number"] = 1.0
     return feats
 
@@ -288,12 +311,12 @@ def _known_features(model: ToneModel, tokens: Sequence[str], part: str,
     """``model``'s index -> value of the known features of a sentence, in :func:`features`' order.
 
     Equal to ``model.known(features(...))``, but the names of the word features are not
-    built: words are looked up in the model's own word and bigram indices.
+    built: words and pairs of words are looked up in the model's own word and bigram indices.
     """
     words = _words(tokens)
     row = model.known(_cue_features(tokens, part, matches, words))
-    row.update(zip(map(model.word_index.get, words, repeat(-1)), repeat(1.0)))
-    row.update(zip(map(model.bigram_index.get, _bigrams(words), repeat(-1)), repeat(1.0)))
+    row.update(dict.fromkeys(chain(map(model.word_index.get, words, repeat(-1)),
+                                   map(model.pair_index.get, zip(words, words[1:]), repeat(-1))), 1.0))
     row.pop(-1, None)
     return row
 
@@ -304,21 +327,26 @@ def _interactions(matches: list[Match], tokens: Sequence[str]) -> dict[str, floa
     by_clause: dict[int, list[Match]] = {}
     for m in matches:
         by_clause.setdefault(m.clause, []).append(m)
-    for clause in by_clause.values():
-        for m in clause:
-            for other in clause:
-                name = _pair_feature(other, m) if other is not m else None  # a cue never pairs with itself
-                if name:
-                    out[name] = 1.0
+    if len(by_clause) < len(matches):  # a clause with two cues or more
+        for clause in by_clause.values():
+            for m in clause:
+                if m.cue.category not in _PAIRED:  # no pair feature ends with it
+                    continue
+                for other in clause:
+                    name = _pair_feature(other, m) if other is not m else None  # a cue never pairs with itself
+                    if name:
+                        out[name] = 1.0
     if matches:
-        last_clause = max(m.clause for m in matches)
+        last_clause = max(by_clause)
         first_word = next((i for i, tok in enumerate(tokens) if tok.strip() and tok not in _PUNCT), -1)
-        lead = min((m.start for m in matches if m.first == first_word), default=-1)
+        lead = next((m.start for m in matches if m.first == first_word), -1)  # matches are by start
         for m in matches:
-            if m.start == lead and m.cue.category in _TONE_CATEGORIES:
-                out[f"lead={m.cue.category}"] = 1.0
-            if m.clause == last_clause and m.cue.category in _TONE_CATEGORIES:
-                out[f"last={m.cue.category}"] = 1.0
+            category = m.cue.category
+            if category in _TONE_CATEGORIES:
+                if m.start == lead:
+                    out[f"lead={category}"] = 1.0
+                if m.clause == last_clause:
+                    out[f"last={category}"] = 1.0
     return out
 
 
@@ -348,7 +376,7 @@ def _pair_feature(before: Match, after: Match) -> str | None:
 
 def evidence(matches: Iterable[Match]) -> str:
     """Matched cues as ``cue:category`` in text order, space-separated, without repeats."""
-    seen = dict.fromkeys(f"{m.cue.cue}:{m.cue.category}" for m in matches)
+    seen = dict.fromkeys([m.cue._names[2] for m in matches])
     return " ".join(seen)
 
 
@@ -403,9 +431,18 @@ class ToneModel:
         return {name[len(_WORD):]: i for name, i in self.index.items() if name.startswith(_WORD)}
 
     @cached_property
-    def bigram_index(self) -> dict[str, int]:
-        """``"a|b"`` -> index of the bigram feature of words a, b."""
-        return {name[len(_BIGRAM):]: i for name, i in self.index.items() if name.startswith(_BIGRAM)}
+    def pair_index(self) -> dict[tuple[str, str], int]:
+        """``(a, b)`` -> index of the bigram feature ``b=a|b`` of words a, b.
+
+        A name with several ``|`` is entered at each of them: word pairs that join into
+        the same name are all found (a pair joins into one name only).
+        """
+        pairs = {}
+        for name, i in self.index.items():
+            if name.startswith(_BIGRAM):
+                joined = name[len(_BIGRAM):]
+                pairs.update(((joined[:k], joined[k + 1:]), i) for k, c in enumerate(joined) if c == "|")
+        return pairs
 
     def proba(self, feats: Iterable[dict[str, float]]) -> np.ndarray:
         """Class probabilities (n_samples, n_classes), rows summing to 1."""
