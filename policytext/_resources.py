@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import glob
 import hashlib
 import importlib.resources
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import ResourceError, where
+
+_FORMATTED = re.compile(r"(?P<stem>.+)-v\d+\.pickle")  # a cache file: its inputs, then its format
 
 SHIPPED = {
     "dictionary": {"policy": "policy_dict.txt"},
@@ -40,11 +44,15 @@ def cached(path: Path, build):
     """The object pickled at ``path``, or ``build()`` (then pickled there, atomically).
 
     Only for files this package wrote itself into :func:`cache_dir`, named after the
-    versions and hashes of what they were built from.
+    versions and hashes of what they were built from, ending in ``-vN.pickle`` (N: the
+    format). Once the file is read or written, the files of other formats built from the
+    same inputs (same name up to ``-v``) are removed: this version never reads them.
     """
     with contextlib.suppress(Exception):  # missing, partial, or from other library versions
         with open(path, "rb") as file:
-            return pickle.load(file)
+            value = pickle.load(file)
+        _remove_other_formats(path)
+        return value
     value = build()
     with contextlib.suppress(OSError):
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -52,10 +60,23 @@ def cached(path: Path, build):
             with os.fdopen(fd, "wb") as file:
                 pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
+            _remove_other_formats(path)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return value
+
+
+def _remove_other_formats(path: Path) -> None:
+    """Remove ``STEM-vM.pickle`` beside ``path`` = ``STEM-vN.pickle``, for every M other than N."""
+    named = _FORMATTED.fullmatch(path.name)
+    if not named:
+        return
+    for other in path.parent.glob(f"{glob.escape(named['stem'])}-v*.pickle"):
+        same = _FORMATTED.fullmatch(other.name)
+        if other != path and same and same["stem"] == named["stem"]:
+            with contextlib.suppress(OSError):
+                other.unlink()
 
 
 def resource_file(name: str) -> Path:

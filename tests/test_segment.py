@@ -209,3 +209,17 @@ def test_cache_is_rebuilt_when_unreadable(tmp_path):
     path.write_bytes(b"not a pickle")
     assert _cached(path, build) == {"word": -1.5} and len(builds) == 2
     assert list(tmp_path.iterdir()) == [path]  # no temporary files left
+
+
+def test_a_new_cache_file_removes_the_other_formats_of_the_same_inputs(tmp_path):
+    from policytext._resources import cached as _cached
+
+    names = ["words-a-v1.pickle", "words-a-v2.pickle", "words-a-b-v1.pickle", "words-ab-v1.pickle", "words-a.pickle"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"old")
+    assert _cached(tmp_path / "words-a-v3.pickle", lambda: {"word": -1.5}) == {"word": -1.5}
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["words-a-b-v1.pickle", "words-a-v3.pickle", "words-a.pickle", "words-ab-v1.pickle"]
+    (tmp_path / "words-a-v2.pickle").write_bytes(b"old")  # left by another version, found on reading
+    assert _cached(tmp_path / "words-a-v3.pickle", lambda: {"other": 0.0}) == {"word": -1.5}
+    assert not (tmp_path / "words-a-v2.pickle").exists()
