@@ -367,6 +367,7 @@ class _Found:
 
 
 _DIGIT = re.compile(r"\d")
+_ANY_NUMERAL = re.compile(_NUMERAL)
 _ANY_DIGIT = re.compile(r"[\d０-９]")
 _BIG_MULTIPLIER = re.compile("[万亿]")
 
@@ -495,7 +496,7 @@ def _candidates(text: str) -> list[tuple[int, _Found]]:
     pats = _recognisers()
     found = [(0, _zero(m)) for m in pats["zero"].finditer(text)]
     found += [(1, hit) for m in pats["deadline"].finditer(text) if (hit := _deadline(m)) is not None]
-    if pats["quantity"].clue.search(text) is None:
+    if _ANY_NUMERAL.search(text) is None:
         return found  # no numeral: none of the recognisers below can match (see _NUMERAL)
     for m in pats["date"].finditer(text):
         year, month = m.group("y"), m.group("m")
