@@ -419,11 +419,13 @@ class ToneModel:
             ids += row
             values += row.values()
             bounds.append(len(ids))
-        coef, values = self.coef[np.array(ids, dtype=np.int64)], np.array(values, dtype=np.float64)
-        # One product per row, of its known features in dict order: the same BLAS call on
-        # the same numbers as ``values @ coef[indices]`` of that row alone.
-        products = [values[i:j] @ coef[i:j] for i, j in zip(bounds, bounds[1:])]
-        return np.array(products).reshape(-1, len(self.classes)) + self.intercept
+        # Each row's sum is exactly rounded (math.fsum of the rounded products), so it does not
+        # depend on the order of the features or on how a BLAS kernel of this machine would
+        # split the sum: the decision values are the same bits on every IEEE-754 machine.
+        products = np.array(values, dtype=np.float64)[:, None] * self.coef[np.array(ids, dtype=np.int64)]
+        per_class = products.T.tolist()
+        sums = [[math.fsum(column[i:j]) for i, j in zip(bounds, bounds[1:])] for column in per_class]
+        return np.array(sums, dtype=np.float64).T.reshape(-1, len(self.classes)) + self.intercept
 
     @cached_property
     def word_index(self) -> dict[str, int]:
@@ -451,12 +453,25 @@ class ToneModel:
     def probabilities(self, z: np.ndarray) -> np.ndarray:
         """Class probabilities of decision values ``z`` (see :meth:`proba`)."""
         if self.probability == "softmax":
-            e = np.exp(z - z.max(axis=1, keepdims=True))
+            e = _exp(z - z.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
         a, b = self.calibration
-        p = 1.0 / (1.0 + np.exp(a * z + b))
+        p = 1.0 / (1.0 + _exp(a * z + b))
         total = p.sum(axis=1, keepdims=True)
         return np.divide(p, total, out=np.full_like(p, 1 / len(self.classes)), where=total != 0)
+
+
+def _exp(x: np.ndarray) -> np.ndarray:
+    """``exp`` of each value by the C library's ``exp`` (``math.exp``; inf above its range).
+
+    numpy's ``exp`` picks a SIMD implementation by CPU (e.g. AVX-512) whose last bits can
+    differ from the C library's; this one gives the same bits wherever the C library is the same.
+    """
+    flat = [math.inf if v > _EXP_MAX else math.exp(v) for v in x.ravel().tolist()]
+    return np.array(flat, dtype=np.float64).reshape(x.shape)
+
+
+_EXP_MAX = math.log(np.finfo(np.float64).max)  # the largest value whose exp is finite
 
 
 def model_from_json(data: dict, source: str = "<model>") -> ToneModel:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
+import os
+import platform
+import subprocess
 import sys
 from pathlib import Path
 
@@ -142,20 +146,54 @@ def test_evidence_lists_cues_in_text_order_once(seg):
 # ------------------------------------------------------------------ model JSON
 
 
-def test_decision_of_a_batch_equals_the_product_of_each_row(seg):
-    # decision() scores all rows together; each row must still be the one product
-    # intercept + values @ coef[indices] of its known features in dict order, bit for bit.
+def test_decision_of_a_batch_is_the_exactly_rounded_sum_of_each_row(seg):
+    # decision() scores all rows together; each row must be intercept + the exactly rounded
+    # sum (math.fsum) of value * weight over its known features, bit for bit.
     model, _ = sentiment.shipped_model()
     lexicon = sentiment.tone_lexicon()
     feats = [sentiment.features(seg.cut(t), p, lexicon) for t, p, _ in TINY]
     feats[3:3] = [{}, {"not a feature": 1.0}, {"has_number": 1.0, "not a feature": 2.0}]
     for f, row in zip(feats, model.decision(iter(feats)), strict=True):
         known = [k for k in f if k in model.index]
-        values = np.array([f[k] for k in known], dtype=np.float64)
-        indices = np.array([model.index[k] for k in known], dtype=np.int64)
-        expected = model.intercept + values @ model.coef[indices]
-        assert row.tolist() == expected.tolist()
+        expected = [model.intercept[c] + math.fsum(f[k] * model.coef[model.index[k], c] for k in known)
+                    for c in range(len(model.classes))]
+        assert row.tolist() == expected
     assert model.decision([]).shape == (0, len(model.classes))
+
+
+def test_decision_does_not_depend_on_the_order_of_the_features(seg):
+    # A BLAS dot product sums in an order chosen by the machine's kernel; the decision
+    # values must not (reversed and rotated feature orders give the same bits).
+    model, _ = sentiment.shipped_model()
+    lexicon = sentiment.tone_lexicon()
+    text = (ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt").read_text("utf-8")
+    feats = [sentiment.features(seg.cut(s), "plan", lexicon) for s in text.split("。") if s.strip()]
+    assert sum(len(model.known(f)) > 10 for f in feats) > 50
+    reordered = [dict(reversed(list(f.items()))) for f in feats]
+    rotated = [dict(list(f.items())[3:] + list(f.items())[:3]) for f in feats]
+    first = model.decision(feats)
+    assert np.array_equal(first, model.decision(reordered))
+    assert np.array_equal(first, model.decision(rotated))
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="OpenBLAS core types of x86-64")
+def test_tone_is_the_same_bits_with_another_blas_kernel():
+    # OPENBLAS_CORETYPE=Prescott makes numpy's OpenBLAS use its SSE3 kernels instead of the
+    # ones chosen for this CPU: they split dot products differently (the scores of
+    # government work reports differed in the last bit in 39% of sentences before the
+    # decision values were summed exactly).
+    runs = [subprocess.run([sys.executable, "-c", TONE_DIGEST], capture_output=True, text=True, cwd=ROOT,
+                           env={**os.environ, **extra}, check=True).stdout for extra in ({}, BASIC_KERNELS)]
+    assert runs[0].split()[0] == "101" and runs[0] == runs[1]
+
+
+BASIC_KERNELS = {"OPENBLAS_CORETYPE": "Prescott"}
+TONE_DIGEST = """
+import hashlib, policytext as pt
+units = pt.units(pt.load_document("data/raw/qianjiang-quzhen-2017-work-report-excerpt.txt"))
+scores = pt.tone(units, method="policy")["score"].to_numpy()
+print(len(scores), hashlib.sha256(scores.tobytes()).hexdigest())
+"""
 
 
 def test_known_features_without_word_names_equal_those_of_the_feature_dict(seg):
