@@ -11,7 +11,7 @@ export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 export UV_CACHE_DIR := $(CURDIR)/.cache/uv
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup reproduce test lab lock clean
+.PHONY: setup reproduce test test-older-cpu lab lock clean
 
 setup: $(VENV)/.installed
 
@@ -28,6 +28,12 @@ reproduce: setup
 
 test: setup
 	$(BIN)/python -m pytest -q --doctest-modules policytext tests notebooks $(NBVAL)
+
+# The notebooks' stored outputs on an older kind of x86-64 CPU, emulated: numpy without its AVX2/FMA loops,
+# OpenBLAS with its SSE3 kernels, caches rebuilt there (tests/test_pipeline.py checks the tables the same way).
+test-older-cpu: setup
+	NPY_DISABLE_CPU_FEATURES=X86_V3 OPENBLAS_CORETYPE=Prescott POLICYTEXT_CACHE=$(CURDIR)/.cache/older-cpu \
+		$(BIN)/python -m pytest -q notebooks $(NBVAL)
 
 lab: setup
 	$(BIN)/jupyter lab notebooks

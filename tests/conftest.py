@@ -1,5 +1,6 @@
 """Shared fixtures: the reference document and one segmenter per test session."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,11 @@ import policytext as pt
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_python(code: str) -> str:
-    """Run ``code`` in a fresh interpreter from the project root; its stdout (fails the test on an error)."""
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+def run_python(code: str, env: dict[str, str] | None = None) -> str:
+    """Run ``code`` in a fresh interpreter from the project root, with ``env`` added to the
+    environment; its stdout (fails the test on an error)."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, **(env or {})})
     assert result.returncode == 0, result.stderr
     return result.stdout
 REFERENCE = ROOT / "data" / "raw" / "qianjiang-quzhen-2017-work-report-excerpt.txt"

@@ -5,9 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import os
-import platform
-import subprocess
 import sys
 from pathlib import Path
 
@@ -174,26 +171,6 @@ def test_decision_does_not_depend_on_the_order_of_the_features(seg):
     first = model.decision(feats)
     assert np.array_equal(first, model.decision(reordered))
     assert np.array_equal(first, model.decision(rotated))
-
-
-@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="OpenBLAS core types of x86-64")
-def test_tone_is_the_same_bits_with_another_blas_kernel():
-    # OPENBLAS_CORETYPE=Prescott makes numpy's OpenBLAS use its SSE3 kernels instead of the
-    # ones chosen for this CPU: they split dot products differently (the scores of
-    # government work reports differed in the last bit in 39% of sentences before the
-    # decision values were summed exactly).
-    runs = [subprocess.run([sys.executable, "-c", TONE_DIGEST], capture_output=True, text=True, cwd=ROOT,
-                           env={**os.environ, **extra}, check=True).stdout for extra in ({}, BASIC_KERNELS)]
-    assert runs[0].split()[0] == "101" and runs[0] == runs[1]
-
-
-BASIC_KERNELS = {"OPENBLAS_CORETYPE": "Prescott"}
-TONE_DIGEST = """
-import hashlib, policytext as pt
-units = pt.units(pt.load_document("data/raw/qianjiang-quzhen-2017-work-report-excerpt.txt"))
-scores = pt.tone(units, method="policy")["score"].to_numpy()
-print(len(scores), hashlib.sha256(scores.tobytes()).hexdigest())
-"""
 
 
 def test_known_features_without_word_names_equal_those_of_the_feature_dict(seg):
