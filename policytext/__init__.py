@@ -41,8 +41,8 @@ _SUBMODULES = {
                   "tone_validation"),
     "structure": ("outline", "part_sizes", "sections", "units"),
     "targets": ("itemisation", "numeral_slogans", "targets", "targets_validation"),
-    "themes": ("Codebook", "agreement_by_part", "heading_agreement", "primary_agreement", "theme_shares", "theme_validation", "themes",
-               "validation_split"),
+    "themes": ("Codebook", "agreement_by_part", "heading_agreement", "heading_sentences", "primary_agreement",
+               "theme_shares", "theme_validation", "themes", "validation_split"),
 }
 _SUBMODULE_OF = {name: module for module, names in _SUBMODULES.items() for name in names}
 
@@ -58,8 +58,9 @@ __all__ = [
     "Segmenter", "tokens", "frequencies", "dictionary_effect",
     "keywords", "keyness", "kwic", "collocations", "cooccurrence", "draw_network", "write_network",
     "wordcloud_figure", "term_rates",
-    "Codebook", "themes", "theme_shares", "heading_agreement", "agreement_by_part", "primary_agreement",
-    "theme_validation", "validation_split", "read_labels", "coder_agreement", "coded_tags", "primary_labels",
+    "Codebook", "themes", "theme_shares", "heading_sentences", "heading_agreement", "agreement_by_part",
+    "primary_agreement", "theme_validation", "validation_split",
+    "read_labels", "coder_agreement", "coded_tags", "primary_labels",
     "targets", "itemisation", "targets_validation", "numeral_slogans",
     "analyze", "Analysis", "read_analysis", "iter_corpus",
     "tone", "tone_validation", "read_tone_labels", "snownlp_sentiments", "tone_shares", "tone_disagreements",

@@ -82,8 +82,8 @@ from .labels import read_labels
 from .schemas import TAGS, require_columns
 from .segment import default_segmenter
 
-__all__ = ["Codebook", "themes", "theme_shares", "heading_agreement", "agreement_by_part", "primary_agreement",
-           "theme_validation", "validation_split"]
+__all__ = ["Codebook", "themes", "theme_shares", "heading_sentences", "heading_agreement", "agreement_by_part",
+           "primary_agreement", "theme_validation", "validation_split"]
 
 SHIPPED_CODEBOOKS = ("five_in_one", "policy_instruments")
 
@@ -704,17 +704,71 @@ def _heading_key(path: str, marker: str) -> str:
     return f"{path}/{marker}" if path else marker
 
 
-def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
-    """How often a body sentence's top theme equals the dimension its section heading names.
+def heading_sentences(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+    """Each body sentence of a tagged section with its top theme and the dimension its heading names.
 
     Each body sentence (``is_heading`` False) belongs to the headings on its ``path``
     within the same ``part``. The *section* of a sentence is its outermost such heading
     that carries a tag; that heading's top theme is the section's dimension (e.g.
-    ``一是加强政治建设…`` -> political). Headings are never counted as body sentences, so
-    the heading's own words do not vote. A sentence's top theme is its highest-scoring
-    theme (ties broken by codebook order); sentences without any tag count as
-    disagreements in ``agreement_units`` and are left out of ``agreement_tagged``.
-    Sentences outside any tagged heading are not counted.
+    ``一是加强政治建设…`` -> political). Headings are never rows, so the heading's own
+    words do not vote. A sentence's top theme is its highest-scoring theme (ties broken by
+    codebook order). Sentences outside any tagged heading get no row.
+
+    Args:
+        units: a units table; needs doc_id, unit_id, is_heading, path, marker, part, text.
+        tags: the tags table of ``units`` from :func:`themes` (headings included), or hand
+            codes from :func:`policytext.coded_tags`.
+
+    Returns:
+        One row per sentence, in document order: doc_id, unit_id, part, heading_unit_id,
+        heading, dimension, top (``""`` when the sentence has no tag), agree (top ==
+        dimension), present (dimension among the sentence's tags).
+
+    Example:
+        >>> u = pd.DataFrame({"doc_id": ["d"] * 3, "unit_id": [0, 1, 2], "is_heading": [True, False, False],
+        ...                   "path": ["一是"] * 3, "marker": ["一是", "", ""], "part": ["plan"] * 3,
+        ...                   "text": ["一是加强政治建设。", "加强基层党建。", "今天天气好。"]})
+        >>> heading_sentences(u, themes(u))[["unit_id", "dimension", "top", "agree"]].values.tolist()
+        [[1, 'political', 'political', True], [2, 'political', '', False]]
+    """
+    require_columns(units, ("doc_id", "unit_id", "is_heading", "path", "marker", "part", "text"), "units",
+                    "heading_sentences")
+    require_columns(tags, TAGS, "tags", "heading_sentences")
+    top = _top_themes(tags)
+    tagged = tags[tags["subtheme"] == ""]
+    present = set(zip(tagged["doc_id"].astype(str), tagged["unit_id"].astype(int), tagged["theme"]))
+    table = units.assign(doc_id=units["doc_id"].astype(str)).sort_values(["doc_id", "unit_id"], kind="mergesort")
+    rows = []
+    latest: dict[str, tuple] = {}
+    current_doc = None
+    for row in table.itertuples(index=False):
+        if row.doc_id != current_doc:
+            current_doc, latest = row.doc_id, {}
+        if row.is_heading:
+            key = _heading_key(row.path, row.marker)
+            latest = {p: h for p, h in latest.items() if not p.startswith(key + "/")}
+            latest[key] = (int(row.unit_id), row.part, row.text)
+            continue
+        parts = row.path.split("/") if row.path else []
+        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        heads = [latest[p] for p in prefixes if p in latest and latest[p][1] == row.part]
+        named = [h for h in heads if (row.doc_id, h[0]) in top]
+        if named:
+            (head_id, _, heading), unit_id = named[0], int(row.unit_id)
+            dimension, theme = top[(row.doc_id, head_id)], top.get((row.doc_id, unit_id), "")
+            rows.append((row.doc_id, unit_id, row.part, head_id, heading, dimension, theme, theme == dimension,
+                         (row.doc_id, unit_id, dimension) in present))
+    return pd.DataFrame(rows, columns=["doc_id", "unit_id", "part", "heading_unit_id", "heading", "dimension",
+                                       "top", "agree", "present"]).astype(
+        {"unit_id": "int64", "heading_unit_id": "int64", "agree": "bool", "present": "bool"})
+
+
+def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+    """How often a body sentence's top theme equals the dimension its section heading names.
+
+    The sentences and their sections are those of :func:`heading_sentences`; sentences
+    without any tag count as disagreements in ``agreement_units`` and are left out of
+    ``agreement_tagged``.
 
     Args:
         units: a units table; needs doc_id, unit_id, is_heading, path, marker, part, text.
@@ -734,43 +788,17 @@ def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
         >>> heading_agreement(u, themes(u))[["dimension", "n_units", "n_agree", "agreement_tagged"]].values.tolist()
         [['political', 2, 1, 1.0], ['', 2, 1, 1.0]]
     """
-    require_columns(units, ("doc_id", "unit_id", "is_heading", "path", "marker", "part", "text"), "units",
-             "heading_agreement")
-    require_columns(tags, TAGS, "tags", "heading_agreement")
-    top = _top_themes(tags)
-    tagged = tags[tags["subtheme"] == ""]
-    present = set(zip(tagged["doc_id"].astype(str), tagged["unit_id"].astype(int), tagged["theme"]))
-    sections: dict[tuple[str, int], dict] = {}
-    table = units.assign(doc_id=units["doc_id"].astype(str)).sort_values(["doc_id", "unit_id"], kind="mergesort")
-    latest: dict[str, tuple] = {}
-    current_doc = None
-    for row in table.itertuples(index=False):
-        if row.doc_id != current_doc:
-            current_doc, latest = row.doc_id, {}
-        if row.is_heading:
-            key = _heading_key(row.path, row.marker)
-            latest = {p: h for p, h in latest.items() if not p.startswith(key + "/")}
-            latest[key] = (int(row.unit_id), row.part, row.text)
-            continue
-        parts = row.path.split("/") if row.path else []
-        prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-        heads = [latest[p] for p in prefixes if p in latest and latest[p][1] == row.part]
-        named = [h for h in heads if (row.doc_id, h[0]) in top]
-        if not named:
-            continue
-        head = named[0]
-        section = sections.setdefault((row.doc_id, head[0]), {
-            "doc_id": row.doc_id, "part": row.part, "heading_unit_id": head[0], "heading": head[2],
-            "dimension": top[(row.doc_id, head[0])], "n_units": 0, "n_tagged": 0, "n_agree": 0, "n_present": 0})
-        theme = top.get((row.doc_id, int(row.unit_id)))
-        section["n_units"] += 1
-        section["n_tagged"] += theme is not None
-        section["n_agree"] += theme == section["dimension"]
-        section["n_present"] += (row.doc_id, int(row.unit_id), section["dimension"]) in present
-    rows = [sections[k] for k in sorted(sections)]
+    sentences = heading_sentences(units, tags).assign(tagged=lambda d: d["top"] != "")
+    keys = ["doc_id", "heading_unit_id"]
+    sections = sentences.groupby(keys, sort=True).agg(
+        part=("part", "first"), heading=("heading", "first"), dimension=("dimension", "first"),
+        n_units=("unit_id", "size"), n_tagged=("tagged", "sum"), n_agree=("agree", "sum"),
+        n_present=("present", "sum")).reset_index()
+    columns = ["doc_id", "part", "heading_unit_id", "heading", "dimension", "n_units", "n_tagged", "n_agree",
+               "n_present"]
     total = {"doc_id": "", "part": "all", "heading_unit_id": -1, "heading": "(all sections)", "dimension": "",
-             **{k: sum(r[k] for r in rows) for k in ("n_units", "n_tagged", "n_agree", "n_present")}}
-    result = pd.DataFrame(rows + [total])
+             **{k: int(sections[k].sum()) for k in ("n_units", "n_tagged", "n_agree", "n_present")}}
+    result = pd.concat([sections[columns], pd.DataFrame([total])], ignore_index=True)
     result.insert(result.columns.get_loc("n_agree"), "n_untagged", result["n_units"] - result["n_tagged"])
     result["agreement_tagged"] = (result["n_agree"] / result["n_tagged"].where(result["n_tagged"] > 0)).fillna(0.0)
     result["agreement_units"] = (result["n_agree"] / result["n_units"].where(result["n_units"] > 0)).fillna(0.0)
@@ -837,8 +865,8 @@ def theme_validation(labels: pd.DataFrame | str | Path, *, codebook: str | Path 
 
     Returns:
         One row per evaluated theme — level (``theme`` or ``subtheme``), theme (the
-        id, ``theme.subtheme`` for subthemes), support (items coded 1), predicted, tp, fp, fn, precision, recall, f1 — in
-        codebook order, then a row ``theme == "macro"`` per level with the unweighted
+        id, ``theme.subtheme`` for subthemes), support (items coded 1), predicted, tp, fp, fn,
+        precision, recall, f1 — in codebook order, then a row ``theme == "macro"`` per level with the unweighted
         means of precision, recall and F1 (macro-F1) and the summed counts.
         ``attrs`` records split, n_items and the codebook label.
 

@@ -11,6 +11,7 @@ from policytext.themes import (
     TAGS,
     Codebook,
     heading_agreement,
+    heading_sentences,
     theme_shares,
     theme_validation,
     themes,
@@ -316,14 +317,27 @@ def test_theme_shares_without_any_tag_and_without_groups(segmenter):
     assert shares[["n_units", "n_tagged", "n_theme"]].values.tolist() == [[1, 0, 0]] * 5
 
 
-def test_heading_agreement_counts_sections_and_untagged(segmenter):
-    units = pd.DataFrame({
+def _outlined_units() -> pd.DataFrame:
+    """Two plan parts; the first with an untagged sentence and a subsection whose sentence is economic."""
+    return pd.DataFrame({
         "doc_id": "d", "unit_id": range(7), "part": ["plan"] * 7,
         "is_heading": [True, False, False, True, False, True, False],
         "marker": ["一是", "", "", "一要", "", "二是", ""],
         "path": ["一是", "一是", "一是", "一是/一要", "一是/一要", "二是", "二是"],
         "text": ["一是加强政治建设。", "加强基层党建。", "今天天气很好。", "一要抓好党员教育。", "大力发展生态农业。",
                  "二是加强经济建设。", "招商引资成效明显。"]})
+
+
+def test_heading_sentences_belong_to_the_outermost_tagged_heading(segmenter):
+    units = _outlined_units()
+    table = heading_sentences(units, themes(units, segmenter=segmenter))
+    assert table[["unit_id", "heading_unit_id", "dimension", "top", "agree", "present"]].values.tolist() == [
+        [1, 0, "political", "political", True, True], [2, 0, "political", "", False, False],
+        [4, 0, "political", "economic", False, False], [6, 5, "economic", "economic", True, True]]
+
+
+def test_heading_agreement_counts_sections_and_untagged(segmenter):
+    units = _outlined_units()
     table = heading_agreement(units, themes(units, segmenter=segmenter))
     rows = table[["heading_unit_id", "dimension", "n_units", "n_tagged", "n_untagged", "n_agree"]].values.tolist()
     assert rows == [[0, "political", 3, 2, 1, 1], [5, "economic", 1, 1, 0, 1], [-1, "", 4, 3, 1, 2]]
