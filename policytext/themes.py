@@ -704,7 +704,8 @@ def _heading_key(path: str, marker: str) -> str:
     return f"{path}/{marker}" if path else marker
 
 
-def heading_sentences(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+def heading_sentences(units: pd.DataFrame, tags: pd.DataFrame, heading_tags: pd.DataFrame | None = None
+                      ) -> pd.DataFrame:
     """Each body sentence of a tagged section with its top theme and the dimension its heading names.
 
     Each body sentence (``is_heading`` False) belongs to the headings on its ``path``
@@ -718,6 +719,9 @@ def heading_sentences(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
         units: a units table; needs doc_id, unit_id, is_heading, path, marker, part, text.
         tags: the tags table of ``units`` from :func:`themes` (headings included), or hand
             codes from :func:`policytext.coded_tags`.
+        heading_tags: where the headings' tags come from (default: ``tags``); e.g. the
+            tagger's tags, to hold hand codes of the body sentences alone against the same
+            sections and dimensions.
 
     Returns:
         One row per sentence, in document order: doc_id, unit_id, part, heading_unit_id,
@@ -734,7 +738,10 @@ def heading_sentences(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
     require_columns(units, ("doc_id", "unit_id", "is_heading", "path", "marker", "part", "text"), "units",
                     "heading_sentences")
     require_columns(tags, TAGS, "tags", "heading_sentences")
+    if heading_tags is not None:
+        require_columns(heading_tags, TAGS, "heading_tags", "heading_sentences")
     top = _top_themes(tags)
+    heading_top = top if heading_tags is None else _top_themes(heading_tags)
     tagged = tags[tags["subtheme"] == ""]
     present = set(zip(tagged["doc_id"].astype(str), tagged["unit_id"].astype(int), tagged["theme"]))
     table = units.assign(doc_id=units["doc_id"].astype(str)).sort_values(["doc_id", "unit_id"], kind="mergesort")
@@ -752,10 +759,10 @@ def heading_sentences(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
         parts = row.path.split("/") if row.path else []
         prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
         heads = [latest[p] for p in prefixes if p in latest and latest[p][1] == row.part]
-        named = [h for h in heads if (row.doc_id, h[0]) in top]
+        named = [h for h in heads if (row.doc_id, h[0]) in heading_top]
         if named:
             (head_id, _, heading), unit_id = named[0], int(row.unit_id)
-            dimension, theme = top[(row.doc_id, head_id)], top.get((row.doc_id, unit_id), "")
+            dimension, theme = heading_top[(row.doc_id, head_id)], top.get((row.doc_id, unit_id), "")
             rows.append((row.doc_id, unit_id, row.part, head_id, heading, dimension, theme, theme == dimension,
                          (row.doc_id, unit_id, dimension) in present))
     return pd.DataFrame(rows, columns=["doc_id", "unit_id", "part", "heading_unit_id", "heading", "dimension",
@@ -763,7 +770,8 @@ def heading_sentences(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
         {"unit_id": "int64", "heading_unit_id": "int64", "agree": "bool", "present": "bool"})
 
 
-def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame, heading_tags: pd.DataFrame | None = None
+                      ) -> pd.DataFrame:
     """How often a body sentence's top theme equals the dimension its section heading names.
 
     The sentences and their sections are those of :func:`heading_sentences`; sentences
@@ -773,6 +781,7 @@ def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
     Args:
         units: a units table; needs doc_id, unit_id, is_heading, path, marker, part, text.
         tags: the tags table of ``units`` from :func:`themes` (headings included).
+        heading_tags: where the headings' tags come from (default: ``tags``).
 
     Returns:
         One row per section — doc_id, part, heading_unit_id, heading, dimension,
@@ -788,7 +797,7 @@ def heading_agreement(units: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
         >>> heading_agreement(u, themes(u))[["dimension", "n_units", "n_agree", "agreement_tagged"]].values.tolist()
         [['political', 2, 1, 1.0], ['', 2, 1, 1.0]]
     """
-    sentences = heading_sentences(units, tags).assign(tagged=lambda d: d["top"] != "")
+    sentences = heading_sentences(units, tags, heading_tags).assign(tagged=lambda d: d["top"] != "")
     keys = ["doc_id", "heading_unit_id"]
     sections = sentences.groupby(keys, sort=True).agg(
         part=("part", "first"), heading=("heading", "first"), dimension=("dimension", "first"),

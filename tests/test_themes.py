@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from policytext.errors import CodebookError, InputError
+from policytext.labels import coded_tags
 from policytext.themes import (
     TAGS,
     Codebook,
@@ -334,6 +335,20 @@ def test_heading_sentences_belong_to_the_outermost_tagged_heading(segmenter):
     assert table[["unit_id", "heading_unit_id", "dimension", "top", "agree", "present"]].values.tolist() == [
         [1, 0, "political", "political", True, True], [2, 0, "political", "", False, False],
         [4, 0, "political", "economic", False, False], [6, 5, "economic", "economic", True, True]]
+
+
+def test_hand_codes_of_body_sentences_are_held_against_the_taggers_headings(segmenter):
+    units = _outlined_units()
+    tagger = themes(units, segmenter=segmenter)
+    body = units[~units["is_heading"]].assign(item_id=["a", "b", "c", "e"], doc=units["doc_id"], economic=[0, 0, 1, 1],
+                                              political=[1, 0, 0, 0])
+    codes = coded_tags(body, units, ["economic", "political"])
+    assert heading_sentences(units, codes).empty  # the codes alone name no heading
+    table = heading_sentences(units, codes, heading_tags=tagger)
+    assert table[["unit_id", "dimension", "top", "agree"]].values.tolist() == [
+        [1, "political", "political", True], [2, "political", "", False], [4, "political", "economic", False],
+        [6, "economic", "economic", True]]
+    assert heading_agreement(units, codes, heading_tags=tagger)["n_agree"].tolist() == [1, 1, 2]
 
 
 def test_heading_agreement_counts_sections_and_untagged(segmenter):

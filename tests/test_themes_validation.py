@@ -77,3 +77,22 @@ def test_heading_agreement_of_tagger_and_of_primary_hand_codes(reference_units, 
     assert (human.loc["all", "n_agree"], human.loc["all", "n_tagged"]) == (55, 66)
     assert human.loc["plan", "n_agree"].sum() == 31
     assert tagger.loc["all", "n_agree"] >= 53 and tagger.loc["plan", "n_agree"].sum() >= 31
+
+
+@pytest.mark.parametrize("coder, agree, tagged", [("a", 56, 66), ("b", 57, 67)])
+def test_heading_agreement_of_coders_reading_the_body_sentences_alone(reference_units, segmenter, coder, agree,
+                                                                      tagged):
+    # Two coders coded the 69 body sentences as pt.units cuts them (headings removed, shuffled),
+    # blind; their primary themes against the tagger's headings: A 56/66 = 0.848, B 57/67 = 0.851.
+    import policytext as pt
+
+    units = pt.sections(reference_units)
+    themes_ = ["economic", "political", "cultural", "social", "ecological"]
+    codes = pt.read_labels(LABELS / f"themes_five_in_one_bodies_{coder}.csv")
+    body = units[~units["is_heading"]]
+    assert len(codes) == len(body) == 69 and set(codes["text"]) == set(body["text"])
+    coded = pt.coded_tags(pt.primary_labels(codes, codes, themes_), units, themes_)
+    assert coded.groupby("unit_id").size().max() == 1  # one primary theme per sentence
+    tagger = pt.themes(units, segmenter=segmenter)
+    table = pt.heading_agreement(units, coded, heading_tags=tagger).set_index("part")
+    assert (table.loc["all", "n_agree"], table.loc["all", "n_tagged"]) == (agree, tagged)
