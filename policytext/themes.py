@@ -927,7 +927,8 @@ def primary_agreement(labels: pd.DataFrame | str | Path, primary: pd.DataFrame |
         labels: the multi-label codes (table or CSV path): ``item_id``, ``text``, one 0/1
             column per theme id of the codebook; ``doc`` if present is kept.
         primary: the primary codes (table or CSV path): ``item_id``, ``primary`` and,
-            optionally, ``certainty``.
+            optionally, ``certainty`` (other columns are ignored, so one table holding the
+            codes and the primary theme can be both arguments).
         codebook, segmenter: passed to :func:`themes`.
 
     Returns:
@@ -948,7 +949,9 @@ def primary_agreement(labels: pd.DataFrame | str | Path, primary: pd.DataFrame |
     require_columns(chosen, ("item_id", "primary"), "primary", "primary_agreement")
     cb = _load(codebook)
     theme_ids = [t for t in cb.theme_ids if t in table.columns]
-    items = chosen.merge(table, on="item_id", how="left", validate="one_to_one")
+    coded = [c for c in ("item_id", "primary", "certainty") if c in chosen.columns]
+    items = chosen[coded].merge(table.drop(columns=coded[1:], errors="ignore"), on="item_id", how="left",
+                                validate="one_to_one")
     units = pd.DataFrame({"doc_id": "labels", "unit_id": range(len(items)), "text": items["text"].astype(str)})
     top = _top_themes(themes(units, codebook=cb, segmenter=segmenter))
     coded = [",".join(t for t in theme_ids if row[t] == 1) for row in items[theme_ids].to_dict("records")]

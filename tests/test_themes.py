@@ -13,6 +13,7 @@ from policytext.themes import (
     Codebook,
     heading_agreement,
     heading_sentences,
+    primary_agreement,
     theme_shares,
     theme_validation,
     themes,
@@ -397,3 +398,13 @@ def test_theme_shares_by_document():
                           "text": ["加强党建。", "发展经济。"]})
     shares = theme_shares(themes(units), units, by="doc_id").set_index(["doc_id", "theme"])
     assert shares.loc[("a", "political"), "n_theme"] == 1 and shares.loc[("b", "political"), "n_theme"] == 0
+
+
+def test_primary_agreement_takes_one_table_with_codes_and_primary(segmenter):
+    table = pd.DataFrame({"item_id": ["a", "b"], "text": ["加强党建，改善生态环境", "发展经济，保护环境"],
+                          "economic": [0, 1], "political": [1, 0], "ecological": [1, 1],
+                          "primary": ["political", "ecological"], "certainty": ["clear", "unclear"]})
+    result = primary_agreement(table, table, codebook="five_in_one", segmenter=segmenter)
+    assert result[["item_id", "coded", "primary", "certainty"]].values.tolist() == [
+        ["a", "political,ecological", "political", "clear"], ["b", "economic,ecological", "ecological", "unclear"]]
+    assert result["top"].ne("").all()
