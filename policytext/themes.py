@@ -875,8 +875,8 @@ def theme_validation(labels: pd.DataFrame | str | Path, *, codebook: str | Path 
     Returns:
         One row per evaluated theme — level (``theme`` or ``subtheme``), theme (the
         id, ``theme.subtheme`` for subthemes), support (items coded 1), predicted, tp, fp, fn,
-        precision, recall, f1 — in codebook order, then a row ``theme == "macro"`` per level with the unweighted
-        means of precision, recall and F1 (macro-F1) and the summed counts.
+        precision, recall, f1 — in codebook order, then a row ``theme == "macro"`` per level
+        with the unweighted means of precision, recall and F1 (macro-F1) and the summed counts.
         ``attrs`` records split, n_items and the codebook label.
 
     Example:
@@ -949,9 +949,9 @@ def primary_agreement(labels: pd.DataFrame | str | Path, primary: pd.DataFrame |
     require_columns(chosen, ("item_id", "primary"), "primary", "primary_agreement")
     cb = _load(codebook)
     theme_ids = [t for t in cb.theme_ids if t in table.columns]
-    coded = [c for c in ("item_id", "primary", "certainty") if c in chosen.columns]
-    items = chosen[coded].merge(table.drop(columns=coded[1:], errors="ignore"), on="item_id", how="left",
-                                validate="one_to_one")
+    kept = [c for c in ("item_id", "primary", "certainty") if c in chosen.columns]
+    items = chosen[kept].merge(table.drop(columns=kept[1:], errors="ignore"), on="item_id", how="left",
+                               validate="one_to_one")
     units = pd.DataFrame({"doc_id": "labels", "unit_id": range(len(items)), "text": items["text"].astype(str)})
     top = _top_themes(themes(units, codebook=cb, segmenter=segmenter))
     coded = [",".join(t for t in theme_ids if row[t] == 1) for row in items[theme_ids].to_dict("records")]
